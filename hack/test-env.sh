@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver, kubectl and etcd from the Go module proxy into the directory fabric8
+# kube-api-test reads in offline mode: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-<os>-<arch>/.
+# Idempotent: does nothing when the binaries are already there. Versions are pinned by the go.mod
+# files beside this script (go.sum committed).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+K8S_VERSION="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$HERE/test-env/kube-apiserver/go.mod")"
+ETCD_VERSION="$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" {print $3}' "$HERE/test-env/etcd/go.mod")"
+TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "test-env: Go is not installed; the tests will let kube-api-test download its binaries" \
+    "(set BMS_KUBE_API_TEST_DOWNLOAD=true, as the Makefile does)." >&2
+  exit 0
+fi
+
+GOOS="$(go env GOOS)"
+GOARCH="$(go env GOARCH)"
+TARGET="$TEST_DIR/k8s/${K8S_VERSION#v}-$GOOS-$GOARCH"
+
+if [[ -x "$TARGET/kube-apiserver" && -x "$TARGET/kubectl" && -x "$TARGET/etcd" ]]; then
+  echo "test-env: kube-apiserver $K8S_VERSION, kubectl and etcd $ETCD_VERSION already in $TARGET"
+  exit 0
+fi
+
+echo "test-env: compiling kube-apiserver and kubectl $K8S_VERSION and etcd $ETCD_VERSION into $TARGET"
+echo "test-env: this happens once per machine and takes a while (about 15-25 minutes on 2 cores)"
+STAGING="$(mktemp -d "$TEST_DIR.build.XXXXXX" 2>/dev/null || mktemp -d)"
+trap 'rm -rf "$STAGING"' EXIT
+
+MINOR="$(echo "${K8S_VERSION#v}" | cut -d. -f2)"
+K8S_LDFLAGS="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
+  -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$MINOR \
+  -X k8s.io/component-base/version.gitTreeState=clean \
+  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION \
+  -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
+
+export CGO_ENABLED=0 GOFLAGS=-mod=readonly
+(cd "$HERE/test-env/kube-apiserver" &&
+  time go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$STAGING/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver &&
+  time go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$STAGING/kubectl" k8s.io/kubernetes/cmd/kubectl)
+(cd "$HERE/test-env/etcd" &&
+  time go build -trimpath -ldflags "-s -w" -o "$STAGING/etcd" go.etcd.io/etcd/server/v3)
+
+"$STAGING/kube-apiserver" --version
+"$STAGING/kubectl" version --client
+"$STAGING/etcd" --version | head -1
+
+mkdir -p "$(dirname "$TARGET")"
+rm -rf "$TARGET"
+mv "$STAGING" "$TARGET"
+chmod 755 "$TARGET"
+trap - EXIT
+echo "test-env: ready in $TARGET"

@@ -1,0 +1,33 @@
+package io.bmspower;
+
+import java.io.PrintStream;
+
+/** The jar's entry point: runs the operator, or the BMS simulator with {@code simulator}. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0
+        && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
+      usage(System.out);
+      return;
+    }
+    usage(System.err);
+    System.exit(2);
+  }
+
+  static void usage(PrintStream out) {
+    out.println(
+        """
+        bms-power-operator: powers Bare Metal Servers off, on, or reboots them, from Kubernetes.
+
+        Usage:
+          java -jar bms-power-operator.jar [options]            run the operator
+          java -jar bms-power-operator.jar simulator [options]  run the BMS simulator
+          java -jar bms-power-operator.jar --help               show this help
+
+        Each subcommand's --help lists its options and environment variables (prefix BMS_).
+        """);
+  }
+}

@@ -1,0 +1,125 @@
+package io.bmspower.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** One submission attempt of one batch. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BatchStatus {
+
+  @JsonPropertyDescription(
+      "The batch's position in the plan: batch i holds spec.servers[i*batchSize, (i+1)*batchSize).")
+  private Integer index;
+
+  @JsonPropertyDescription("1 for the first submission; retries of failed servers count up.")
+  private Integer attempt;
+
+  @JsonPropertyDescription("Servers carried by this submission.")
+  private Integer size;
+
+  @JsonPropertyDescription(
+      "Pending, Submitting (intent recorded, outcome unknown until a job ID is recorded), Running,"
+          + " Succeeded, PartiallySucceeded or Failed.")
+  private BatchState state;
+
+  @JsonPropertyDescription("The cloud's job ID for this submission.")
+  private String jobId;
+
+  @JsonPropertyDescription("When the action call was made (RFC 3339).")
+  private String submittedAt;
+
+  @JsonPropertyDescription("When the job ended (RFC 3339).")
+  private String finishedAt;
+
+  @JsonPropertyDescription("Why the submission failed, when it did.")
+  private String message;
+
+  public Integer getIndex() {
+    return index;
+  }
+
+  public void setIndex(Integer index) {
+    this.index = index;
+  }
+
+  public Integer getAttempt() {
+    return attempt;
+  }
+
+  public void setAttempt(Integer attempt) {
+    this.attempt = attempt;
+  }
+
+  public Integer getSize() {
+    return size;
+  }
+
+  public void setSize(Integer size) {
+    this.size = size;
+  }
+
+  public BatchState getState() {
+    return state;
+  }
+
+  public void setState(BatchState state) {
+    this.state = state;
+  }
+
+  public String getJobId() {
+    return jobId;
+  }
+
+  public void setJobId(String jobId) {
+    this.jobId = jobId;
+  }
+
+  public String getSubmittedAt() {
+    return submittedAt;
+  }
+
+  public void setSubmittedAt(String submittedAt) {
+    this.submittedAt = submittedAt;
+  }
+
+  public String getFinishedAt() {
+    return finishedAt;
+  }
+
+  public void setFinishedAt(String finishedAt) {
+    this.finishedAt = finishedAt;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof BatchStatus)) {
+      return false;
+    }
+    BatchStatus that = (BatchStatus) o;
+    return Objects.equals(index, that.index)
+        && Objects.equals(attempt, that.attempt)
+        && Objects.equals(size, that.size)
+        && state == that.state
+        && Objects.equals(jobId, that.jobId)
+        && Objects.equals(submittedAt, that.submittedAt)
+        && Objects.equals(finishedAt, that.finishedAt)
+        && Objects.equals(message, that.message);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(index, attempt, size, state, jobId, submittedAt, finishedAt, message);
+  }
+}

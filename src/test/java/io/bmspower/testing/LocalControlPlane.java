@@ -1,0 +1,125 @@
+package io.bmspower.testing;
+
+import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One real kube-apiserver and etcd per test JVM (fabric8 kube-api-test), started on first use with
+ * the CRD installed. Offline by default: the binaries come from {@code make test-env}.
+ */
+public final class LocalControlPlane {
+
+  /** Set to true where Go is missing but the internet is not: kube-api-test downloads binaries. */
+  public static final String ALLOW_DOWNLOAD_ENV = "BMS_KUBE_API_TEST_DOWNLOAD";
+
+  public static final Path GENERATED_CRD =
+      Path.of("target/classes/META-INF/fabric8/baremetalpoweractions.bmspower.io-v1.yml");
+
+  private static LocalControlPlane instance;
+
+  private final KubeAPIServer apiServer;
+  private final String kubeConfigYaml;
+
+  private LocalControlPlane() {
+    boolean download = Boolean.parseBoolean(System.getenv(ALLOW_DOWNLOAD_ENV));
+    String testDir =
+        System.getProperty(
+            "kubeapitest.dir",
+            new File(System.getProperty("user.home"), KubeAPIServerConfigBuilder.DIRECTORY_NAME)
+                .getPath());
+    if (!download) {
+      requireBinaries(Path.of(testDir));
+    }
+    apiServer =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(testDir)
+                .withOfflineMode(!download)
+                .withStartupTimeout(120_000)
+                .build());
+    apiServer.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(apiServer::stop, "kube-apiserver-stop"));
+    kubeConfigYaml = apiServer.getKubeConfigYaml();
+    try (KubernetesClient client = newClient()) {
+      installCrd(client);
+    }
+  }
+
+  public static synchronized LocalControlPlane get() {
+    if (instance == null) {
+      instance = new LocalControlPlane();
+    }
+    return instance;
+  }
+
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+  }
+
+  public String kubeConfigYaml() {
+    return kubeConfigYaml;
+  }
+
+  private static void installCrd(KubernetesClient client) {
+    try (InputStream in = new FileInputStream(GENERATED_CRD.toFile())) {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).serverSideApply();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(BareMetalPowerAction.CRD_NAME)
+          .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot read " + GENERATED_CRD + "; run mvn process-classes", e);
+    }
+  }
+
+  public static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
+  }
+
+  private static void requireBinaries(Path testDir) {
+    Path k8s = testDir.resolve("k8s");
+    boolean found = false;
+    if (Files.isDirectory(k8s)) {
+      try (Stream<Path> dirs = Files.list(k8s)) {
+        found =
+            dirs.anyMatch(
+                d ->
+                    Files.isExecutable(d.resolve("kube-apiserver"))
+                        && Files.isExecutable(d.resolve("etcd"))
+                        && Files.isExecutable(d.resolve("kubectl")));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (!found) {
+      throw new IllegalStateException(
+          "No kube-apiserver, etcd and kubectl binaries under "
+              + k8s
+              + ". Run `make test-env` to compile them from the Go module proxy (once per machine),"
+              + " or set "
+              + ALLOW_DOWNLOAD_ENV
+              + "=true to let kube-api-test download them.");
+    }
+  }
+}
