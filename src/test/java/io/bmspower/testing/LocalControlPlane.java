@@ -36,10 +36,12 @@ public final class LocalControlPlane {
   private LocalControlPlane() {
     boolean download = Boolean.parseBoolean(System.getenv(ALLOW_DOWNLOAD_ENV));
     String testDir =
-        System.getProperty(
-            "kubeapitest.dir",
-            new File(System.getProperty("user.home"), KubeAPIServerConfigBuilder.DIRECTORY_NAME)
-                .getPath());
+        System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_DIR) != null
+            ? System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_DIR)
+            : System.getProperty(
+                "kubeapitest.dir",
+                new File(System.getProperty("user.home"), KubeAPIServerConfigBuilder.DIRECTORY_NAME)
+                    .getPath());
     if (!download) {
       requireBinaries(Path.of(testDir));
     }

@@ -1,0 +1,23 @@
+package io.bmspower.cloud;
+
+import io.bmspower.api.v1alpha1.PowerAction;
+import java.util.List;
+
+/**
+ * What the operator needs from the BMS API. Every method throws {@link CloudException} on failure;
+ * {@link #submit} is never retried by the client, since a repeated POST may act twice.
+ */
+public interface BmsClient {
+
+  int MAX_SERVERS_PER_CALL = 1000;
+
+  /** Submits the batch action for up to 1,000 servers; returns the job ID. */
+  String submit(PowerAction action, List<String> serverIds);
+
+  Job getJob(String jobId);
+
+  ServerDetails getServer(String serverId);
+
+  /** Lists servers; {@code page} starts at 1, {@code limit} is at most 1,000. */
+  ServerPage listServers(int page, int limit);
+}

@@ -1,0 +1,61 @@
+package io.bmspower.cloud;
+
+import java.time.Duration;
+
+/** Timeouts and retry policy of cloud calls. */
+public record CloudClientSettings(
+    Duration connectTimeout,
+    Duration requestTimeout,
+    int queryAttempts,
+    Backoff queryBackoff,
+    int actionsPerMinute,
+    int queriesPerMinute,
+    TlsSettings tls) {
+
+  public static final int DEFAULT_ACTIONS_PER_MINUTE = 40;
+  public static final int DEFAULT_QUERIES_PER_MINUTE = 1600;
+
+  public static CloudClientSettings defaults() {
+    return new CloudClientSettings(
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        4,
+        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10)),
+        DEFAULT_ACTIONS_PER_MINUTE,
+        DEFAULT_QUERIES_PER_MINUTE,
+        TlsSettings.verified());
+  }
+
+  public CloudClientSettings withRates(int actionsPerMinute, int queriesPerMinute) {
+    return new CloudClientSettings(
+        connectTimeout,
+        requestTimeout,
+        queryAttempts,
+        queryBackoff,
+        actionsPerMinute,
+        queriesPerMinute,
+        tls);
+  }
+
+  public CloudClientSettings withTls(TlsSettings tls) {
+    return new CloudClientSettings(
+        connectTimeout,
+        requestTimeout,
+        queryAttempts,
+        queryBackoff,
+        actionsPerMinute,
+        queriesPerMinute,
+        tls);
+  }
+
+  public CloudClientSettings withRequestTimeout(Duration requestTimeout) {
+    return new CloudClientSettings(
+        connectTimeout,
+        requestTimeout,
+        queryAttempts,
+        queryBackoff,
+        actionsPerMinute,
+        queriesPerMinute,
+        tls);
+  }
+}

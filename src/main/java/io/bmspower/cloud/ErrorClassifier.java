@@ -1,0 +1,72 @@
+package io.bmspower.cloud;
+
+import io.bmspower.api.v1alpha1.PowerAction;
+import java.util.Set;
+
+/** Maps an HTTP status and the cloud's error code to an {@link ErrorClass}. */
+public final class ErrorClassifier {
+
+  private static final Set<String> RETRYABLE_CODES =
+      Set.of("APIG.0308", "APIGW.0308", "IAM.0012", "BMS.0212", "APIG.0613", "APIGW.0613");
+  private static final Set<String> CREDENTIAL_CODES =
+      Set.of(
+          "Common.0018",
+          "BMS.0004",
+          "BMS.0005",
+          "BMS.0032",
+          "BMS.0033",
+          "BMS.0288",
+          "BMS.3011",
+          "IAM.0066",
+          "IAM.0067");
+
+  /** Transitions in progress: the server is busy now and may accept the action later. */
+  private static final Set<String> BUSY_CODES = Set.of("BMS.0035", "BMS.0036", "BMS.0037");
+
+  private ErrorClassifier() {}
+
+  public static ErrorClass classify(int httpStatus, String code) {
+    String c = code == null ? "" : code;
+    if (RETRYABLE_CODES.contains(c) || BUSY_CODES.contains(c) || httpStatus == 429) {
+      return ErrorClass.RETRYABLE;
+    }
+    if (c.equals("BMS.0040")) {
+      return ErrorClass.SERVER_TERMINAL;
+    }
+    if (CREDENTIAL_CODES.contains(c)
+        || c.startsWith("APIG.03")
+        || c.startsWith("APIGW.03")
+        || httpStatus == 401
+        || httpStatus == 403) {
+      return ErrorClass.CREDENTIALS;
+    }
+    if (httpStatus >= 500 || httpStatus == 408) {
+      return ErrorClass.RETRYABLE;
+    }
+    return ErrorClass.TERMINAL;
+  }
+
+  /**
+   * Classifies one server's failure in a job. A server already in the wanted state is done: Stop of
+   * a stopped server (BMS.0039), Start of a running one (BMS.0038).
+   */
+  public static ErrorClass classifySubJob(PowerAction action, String code) {
+    String c = code == null ? "" : code;
+    if ((action == PowerAction.Stop && c.equals("BMS.0039"))
+        || (action == PowerAction.Start && c.equals("BMS.0038"))) {
+      return ErrorClass.ALREADY_DONE;
+    }
+    if (c.equals("BMS.0040")) {
+      return ErrorClass.SERVER_TERMINAL;
+    }
+    if (c.isEmpty()
+        || RETRYABLE_CODES.contains(c)
+        || BUSY_CODES.contains(c)
+        || c.equals("BMS.0006")
+        || c.equals("BMS.3037")
+        || c.equals("BMS.1006")) {
+      return ErrorClass.RETRYABLE;
+    }
+    return ErrorClass.TERMINAL;
+  }
+}

@@ -1,0 +1,134 @@
+package io.bmspower.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the BMS and gateway answers, tolerant of missing fields, nulls and unknown values. */
+public final class ResponseParser {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private ResponseParser() {}
+
+  public static JsonNode tree(String body) {
+    if (body == null || body.isBlank()) {
+      return JSON.missingNode();
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      return JSON.missingNode();
+    }
+  }
+
+  /**
+   * One error from either body shape: BMS {@code {"error":{"code","message"}}} or gateway {@code
+   * {"error_code","error_msg","request_id"}}.
+   */
+  public static CloudException error(
+      int httpStatus,
+      String body,
+      Optional<String> requestIdHeader,
+      Optional<String> retryAfterHeader) {
+    JsonNode root = tree(body);
+    String code = text(root, "error_code");
+    String message = text(root, "error_msg");
+    if (code == null && root.path("error").isObject()) {
+      code = text(root.path("error"), "code");
+      message = text(root.path("error"), "message");
+    }
+    if (code == null) {
+      code = text(root, "code");
+      message = message != null ? message : text(root, "message");
+    }
+    String requestId =
+        Optional.ofNullable(text(root, "request_id")).orElse(requestIdHeader.orElse(null));
+    if (message == null || message.isBlank()) {
+      message =
+          "HTTP "
+              + httpStatus
+              + (body == null || body.isBlank() ? " with no body" : ": " + abbreviate(body));
+    }
+    Duration retryAfter = retryAfterHeader.flatMap(ResponseParser::seconds).orElse(null);
+    return new CloudException(
+        httpStatus,
+        code,
+        message,
+        requestId,
+        ErrorClassifier.classify(httpStatus, code),
+        retryAfter,
+        null);
+  }
+
+  public static String jobId(JsonNode root) {
+    return text(root, "job_id");
+  }
+
+  public static Job job(JsonNode root) {
+    List<SubJob> subJobs = new ArrayList<>();
+    for (JsonNode sub : root.path("entities").path("sub_jobs")) {
+      subJobs.add(
+          new SubJob(
+              text(sub.path("entities"), "server_id"),
+              JobStatus.parse(text(sub, "status")),
+              text(sub, "job_id"),
+              firstNonNull(text(sub, "error_code"), text(sub, "code")),
+              firstNonNull(text(sub, "fail_reason"), text(sub, "message")),
+              text(sub, "begin_time"),
+              text(sub, "end_time")));
+    }
+    return new Job(
+        text(root, "job_id"),
+        JobStatus.parse(text(root, "status")),
+        text(root, "job_type"),
+        subJobs,
+        firstNonNull(text(root, "error_code"), text(root, "code")),
+        firstNonNull(text(root, "fail_reason"), text(root, "message")),
+        text(root, "begin_time"),
+        text(root, "end_time"));
+  }
+
+  public static ServerDetails server(JsonNode server) {
+    JsonNode power = server.path("OS-EXT-STS:power_state");
+    return new ServerDetails(
+        text(server, "id"),
+        text(server, "status"),
+        text(server, "OS-EXT-STS:task_state"),
+        text(server, "OS-EXT-STS:vm_state"),
+        power.canConvertToInt() ? Integer.valueOf(power.asInt()) : null);
+  }
+
+  public static ServerPage serverPage(JsonNode root) {
+    List<ServerDetails> servers = new ArrayList<>();
+    root.path("servers").forEach(s -> servers.add(server(s)));
+    return new ServerPage(root.path("count").asInt(servers.size()), servers);
+  }
+
+  static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isValueNode() && !value.isNull() ? value.asText() : null;
+  }
+
+  private static String firstNonNull(String a, String b) {
+    return a != null ? a : b;
+  }
+
+  private static Optional<Duration> seconds(String header) {
+    try {
+      long s = Long.parseLong(header.trim());
+      return s >= 0 ? Optional.of(Duration.ofSeconds(s)) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String abbreviate(String body) {
+    String oneLine = body.replaceAll("\\s+", " ");
+    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+  }
+}
