@@ -1,6 +1,8 @@
 package io.bmspower;
 
+import io.bmspower.simulator.SimulatorMain;
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /** The jar's entry point: runs the operator, or the BMS simulator with {@code simulator}. */
 public final class Main {
@@ -8,6 +10,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("simulator")) {
+      System.exit(SimulatorMain.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
     if (args.length > 0
         && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
       usage(System.out);

@@ -1,0 +1,285 @@
+package io.bmspower.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bmspower.api.v1alpha1.PowerAction;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The BMS API over {@code java.net.http}: AK/SK signing or IAM tokens, shared rate budgets, GETs
+ * retried with capped jittered backoff, POSTs sent exactly once.
+ */
+public final class HttpBmsClient implements BmsClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpBmsClient.class);
+  private static final String JSON_TYPE = "application/json;charset=UTF-8";
+
+  private final CloudEndpoint endpoint;
+  private final Credentials credentials;
+  private final HttpClient http;
+  private final IamTokenProvider tokens;
+  private final RateBudget actionBudget;
+  private final RateBudget queryBudget;
+  private final CloudClientSettings settings;
+  private final Clock clock;
+  private final CallObserver observer;
+
+  public HttpBmsClient(
+      CloudEndpoint endpoint,
+      Credentials credentials,
+      HttpClient http,
+      IamTokenProvider tokens,
+      RateBudget actionBudget,
+      RateBudget queryBudget,
+      CloudClientSettings settings,
+      Clock clock,
+      CallObserver observer) {
+    this.endpoint = endpoint;
+    this.credentials = credentials;
+    this.http = http;
+    this.tokens = tokens;
+    this.actionBudget = actionBudget;
+    this.queryBudget = queryBudget;
+    this.settings = settings;
+    this.clock = clock;
+    this.observer = observer;
+  }
+
+  /** Receives the outcome of every cloud call, for metrics. */
+  public interface CallObserver {
+    CallObserver NONE = (operation, outcome, duration) -> {};
+
+    void called(String operation, String outcome, Duration duration);
+  }
+
+  /** A JDK HTTP client for cloud calls: one per operator, connection reuse, TLS as configured. */
+  public static HttpClient newHttpClient(CloudClientSettings settings) {
+    return HttpClient.newBuilder()
+        .connectTimeout(settings.connectTimeout())
+        .sslContext(settings.tls().sslContext())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  @Override
+  public String submit(PowerAction action, List<String> serverIds) {
+    if (serverIds.isEmpty() || serverIds.size() > MAX_SERVERS_PER_CALL) {
+      throw new IllegalArgumentException(
+          "an action call carries 1 to "
+              + MAX_SERVERS_PER_CALL
+              + " servers, not "
+              + serverIds.size());
+    }
+    byte[] body = actionBody(action, serverIds).toString().getBytes(StandardCharsets.UTF_8);
+    acquire(actionBudget);
+    JsonNode answer = send("submit", "POST", endpoint.resolve("/baremetalservers/action"), body, 1);
+    String jobId = ResponseParser.jobId(answer);
+    if (jobId == null || jobId.isBlank()) {
+      throw new CloudException(
+          200,
+          "NO_JOB_ID",
+          "the action call was accepted but no job_id came back",
+          null,
+          ErrorClass.AMBIGUOUS,
+          null,
+          null);
+    }
+    LOG.info("action submitted: action={} servers={} jobId={}", action, serverIds.size(), jobId);
+    return jobId;
+  }
+
+  @Override
+  public Job getJob(String jobId) {
+    return ResponseParser.job(query("getJob", "/jobs/" + jobId));
+  }
+
+  @Override
+  public ServerDetails getServer(String serverId) {
+    return ResponseParser.server(
+        query("getServer", "/baremetalservers/" + serverId).path("server"));
+  }
+
+  @Override
+  public ServerPage listServers(int page, int limit) {
+    return ResponseParser.serverPage(
+        query("listServers", "/baremetalservers/detail?limit=" + limit + "&offset=" + page));
+  }
+
+  static ObjectNode actionBody(PowerAction action, List<String> serverIds) {
+    ObjectNode body = ResponseParser.JSON.createObjectNode();
+    ObjectNode inner =
+        switch (action) {
+          case Stop -> body.putObject("os-stop").put("type", "HARD");
+          case Start -> body.putObject("os-start");
+          case Reboot -> body.putObject("reboot").put("type", "HARD");
+        };
+    ArrayNode servers = inner.putArray("servers");
+    serverIds.forEach(id -> servers.addObject().put("id", id));
+    return body;
+  }
+
+  private JsonNode query(String operation, String pathAndQuery) {
+    URI uri = endpoint.resolve(pathAndQuery);
+    for (int attempt = 0; ; attempt++) {
+      acquire(queryBudget);
+      try {
+        return send(operation, "GET", uri, null, 1);
+      } catch (CloudException e) {
+        if (e.errorClass() != ErrorClass.RETRYABLE && e.errorClass() != ErrorClass.AMBIGUOUS
+            || attempt + 1 >= settings.queryAttempts()) {
+          throw e;
+        }
+        Duration wait =
+            e.retryAfter() != null ? e.retryAfter() : settings.queryBackoff().delay(attempt);
+        LOG.debug(
+            "retrying query: operation={} attempt={} wait={} cause={}",
+            operation,
+            attempt + 1,
+            wait,
+            e.code());
+        sleep(wait);
+      }
+    }
+  }
+
+  /** One exchange; a refused IAM token is renewed once (the request was not executed). */
+  private JsonNode send(String operation, String method, URI uri, byte[] body, int tokenRenewals) {
+    long started = System.nanoTime();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request(method, uri, body), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException | HttpConnectTimeoutException | SSLHandshakeException e) {
+      observe(operation, "unreachable", started);
+      throw CloudException.network(operation, false, e);
+    } catch (IOException e) {
+      observe(operation, "no-answer", started);
+      throw CloudException.network(operation, true, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      observe(operation, "interrupted", started);
+      throw CloudException.network(operation, "POST".equals(method), e);
+    }
+    int status = response.statusCode();
+    String requestId = response.headers().firstValue("X-Request-Id").orElse(null);
+    LOG.debug(
+        "cloud call: operation={} method={} path={} status={} requestId={}",
+        operation,
+        method,
+        uri.getPath(),
+        status,
+        requestId);
+    if (status >= 200 && status < 300) {
+      observe(operation, "ok", started);
+      return ResponseParser.tree(response.body());
+    }
+    CloudException error =
+        ResponseParser.error(
+            status,
+            response.body(),
+            response.headers().firstValue("X-Request-Id"),
+            response.headers().firstValue("Retry-After"));
+    observe(
+        operation, status == 429 ? "throttled" : error.errorClass().name().toLowerCase(), started);
+    if (status == 429) {
+      RateBudget budget = "POST".equals(method) ? actionBudget : queryBudget;
+      budget.pause(error.retryAfter() != null ? error.retryAfter() : Duration.ofSeconds(3));
+    }
+    if (credentials instanceof Credentials.Password password
+        && tokenRejected(error)
+        && tokenRenewals > 0) {
+      tokens.invalidate(password, endpoint.projectId());
+      return send(operation, method, uri, body, tokenRenewals - 1);
+    }
+    throw error;
+  }
+
+  private static boolean tokenRejected(CloudException e) {
+    String code = e.code() == null ? "" : e.code();
+    return e.httpStatus() == 401
+        && (code.endsWith(".0307")
+            || code.equals("IAM.0066")
+            || code.equals("IAM.0067")
+            || code.endsWith(".0301"));
+  }
+
+  private HttpRequest request(String method, URI uri, byte[] body) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout());
+    Map<String, String> signed = new LinkedHashMap<>();
+    signed.put("Host", AkSkSigner.hostHeader(uri));
+    signed.put(AkSkSigner.DATE_HEADER, AkSkSigner.formatDate(clock.instant()));
+    signed.put("X-Project-Id", endpoint.projectId());
+    if (body != null) {
+      signed.put("Content-Type", JSON_TYPE);
+    }
+    if (credentials instanceof Credentials.AkSk aksk) {
+      if (aksk.securityToken() != null) {
+        signed.put("X-Security-Token", aksk.securityToken());
+      }
+      builder.header("Authorization", AkSkSigner.sign(aksk, method, uri, signed, body));
+    } else if (credentials instanceof Credentials.Password password) {
+      builder.header("X-Auth-Token", tokens.token(password, endpoint.projectId()));
+    }
+    // Host is set by the HTTP client itself, with the same value that was signed.
+    signed.forEach(
+        (k, v) -> {
+          if (!k.equals("Host")) {
+            builder.header(k, v);
+          }
+        });
+    builder.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    return builder.build();
+  }
+
+  private void observe(String operation, String outcome, long startedNanos) {
+    observer.called(operation, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
+  }
+
+  private static void acquire(RateBudget budget) {
+    try {
+      budget.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CloudException.network("rate budget wait", false, e);
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CloudException.network("backoff wait", false, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpBmsClient{endpoint="
+        + endpoint.endpoint()
+        + ", project="
+        + endpoint.projectId()
+        + ", credentials="
+        + credentials
+        + "}";
+  }
+}

@@ -1,0 +1,49 @@
+package io.bmspower.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bmspower.api.v1alpha1.PowerAction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ErrorClassifierTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "429, APIG.0308, RETRYABLE",
+    "429, APIGW.0308, RETRYABLE",
+    "400, BMS.0212, RETRYABLE",
+    "500, BMS.9999, RETRYABLE",
+    "503, APIG.0203, RETRYABLE",
+    "503, '', RETRYABLE",
+    "400, BMS.0040, SERVER_TERMINAL",
+    "401, APIG.0301, CREDENTIALS",
+    "401, APIG.0303, CREDENTIALS",
+    "401, APIG.0307, CREDENTIALS",
+    "403, APIG.0302, CREDENTIALS",
+    "400, Common.0018, CREDENTIALS",
+    "403, BMS.0033, CREDENTIALS",
+    "401, IAM.0062, CREDENTIALS",
+    "400, BMS.0205, TERMINAL",
+    "400, BMS.0001, TERMINAL",
+  })
+  void classifiesRequestErrors(int status, String code, ErrorClass expected) {
+    assertThat(ErrorClassifier.classify(status, code)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "Stop, BMS.0039, ALREADY_DONE",
+    "Start, BMS.0038, ALREADY_DONE",
+    "Reboot, BMS.0039, TERMINAL",
+    "Stop, BMS.0040, SERVER_TERMINAL",
+    "Stop, BMS.0036, RETRYABLE",
+    "Stop, BMS.0006, RETRYABLE",
+    "Stop, BMS.0212, RETRYABLE",
+    "Start, BMS.3037, RETRYABLE",
+    "Stop, BMS.0004, TERMINAL",
+  })
+  void classifiesServerFailuresInJobs(PowerAction action, String code, ErrorClass expected) {
+    assertThat(ErrorClassifier.classifySubJob(action, code)).isEqualTo(expected);
+  }
+}

@@ -1,0 +1,185 @@
+package io.bmspower.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.huaweicloud.sdk.bms.v1.BmsClient;
+import com.huaweicloud.sdk.bms.v1.model.BatchRebootBaremetalServersRequest;
+import com.huaweicloud.sdk.bms.v1.model.BatchStartBaremetalServersRequest;
+import com.huaweicloud.sdk.bms.v1.model.BatchStopBaremetalServersRequest;
+import com.huaweicloud.sdk.bms.v1.model.ListBareMetalServerDetailsRequest;
+import com.huaweicloud.sdk.bms.v1.model.OsStartBody;
+import com.huaweicloud.sdk.bms.v1.model.OsStopBody;
+import com.huaweicloud.sdk.bms.v1.model.OsStopBodyType;
+import com.huaweicloud.sdk.bms.v1.model.RebootBody;
+import com.huaweicloud.sdk.bms.v1.model.ServerDetails;
+import com.huaweicloud.sdk.bms.v1.model.ServersInfoType;
+import com.huaweicloud.sdk.bms.v1.model.ServersList;
+import com.huaweicloud.sdk.bms.v1.model.ShowJobInfosRequest;
+import com.huaweicloud.sdk.bms.v1.model.ShowJobInfosResponse;
+import com.huaweicloud.sdk.bms.v1.model.StartServersInfo;
+import com.huaweicloud.sdk.bms.v1.model.SubJobs;
+import com.huaweicloud.sdk.core.auth.BasicCredentials;
+import com.huaweicloud.sdk.core.exception.ClientRequestException;
+import io.bmspower.testing.SimulatorFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Huawei Cloud Java SDK (huaweicloud-sdk-bms 3.1.130) as a client of the simulator: if
+ * the SDK can sign, send and parse against it, the simulator speaks the cloud's wire format.
+ */
+class SdkWireCompatibilityTest {
+
+  private static SimulatorFixture sim;
+
+  @BeforeAll
+  static void startSimulator() {
+    sim = SimulatorFixture.start(o -> o.jobDuration = Duration.ofMillis(300));
+  }
+
+  @AfterAll
+  static void stopSimulator() {
+    sim.close();
+  }
+
+  private static BmsClient sdk(String secretKey) {
+    return BmsClient.newBuilder()
+        .withCredential(
+            new BasicCredentials()
+                .withAk(sim.options.accessKey)
+                .withSk(secretKey)
+                .withProjectId(sim.options.projectId))
+        .withEndpoint(sim.simulator.baseUrl())
+        .build();
+  }
+
+  private static List<ServersList> servers(List<String> ids) {
+    return ids.stream().map(id -> new ServersList().withId(UUID.fromString(id))).toList();
+  }
+
+  @Test
+  void theSdkStopsStartsAndRebootsServersAndReadsJobsAndDetails() {
+    BmsClient client = sdk(sim.options.secretKey);
+    List<String> ids = sim.simulator.inventory().subList(0, 3);
+
+    String stopJob =
+        client
+            .batchStopBaremetalServers(
+                new BatchStopBaremetalServersRequest()
+                    .withBody(
+                        new OsStopBody()
+                            .withOsStop(
+                                new OsStopBodyType()
+                                    .withType(OsStopBodyType.TypeEnum.HARD)
+                                    .withServers(servers(ids)))))
+            .getJobId();
+    ShowJobInfosResponse stopped = awaitSuccess(client, stopJob);
+
+    assertThat(stopped.getJobType()).isEqualTo("baremetalBatchOperate");
+    assertThat(stopped.getEntities().getSubJobsTotal()).isEqualTo(3);
+    assertThat(stopped.getEntities().getSubJobs())
+        .extracting(s -> s.getEntities().getServerId())
+        .containsExactlyElementsOf(ids);
+    assertThat(stopped.getEntities().getSubJobs())
+        .extracting(SubJobs::getStatus)
+        .containsOnly(SubJobs.StatusEnum.SUCCESS);
+    ServerDetails off =
+        client
+            .listBareMetalServerDetails(
+                new ListBareMetalServerDetailsRequest().withServerId(ids.get(0)))
+            .getServer();
+    assertThat(off.getId()).isEqualTo(UUID.fromString(ids.get(0)));
+    assertThat(off.getStatus()).isEqualTo(ServerDetails.StatusEnum.SHUTOFF);
+    assertThat(off.getOsEXTSTSPowerState()).isEqualTo(4);
+
+    String startJob =
+        client
+            .batchStartBaremetalServers(
+                new BatchStartBaremetalServersRequest()
+                    .withBody(
+                        new OsStartBody()
+                            .withOsStart(new StartServersInfo().withServers(servers(ids)))))
+            .getJobId();
+    awaitSuccess(client, startJob);
+    String rebootJob =
+        client
+            .batchRebootBaremetalServers(
+                new BatchRebootBaremetalServersRequest()
+                    .withBody(
+                        new RebootBody()
+                            .withReboot(
+                                new ServersInfoType()
+                                    .withType(ServersInfoType.TypeEnum.HARD)
+                                    .withServers(servers(ids)))))
+            .getJobId();
+    awaitSuccess(client, rebootJob);
+
+    ServerDetails on =
+        client
+            .listBareMetalServerDetails(
+                new ListBareMetalServerDetailsRequest().withServerId(ids.get(1)))
+            .getServer();
+    assertThat(on.getStatus()).isEqualTo(ServerDetails.StatusEnum.ACTIVE);
+    assertThat(on.getOsEXTSTSPowerState()).isEqualTo(1);
+  }
+
+  @Test
+  void aWrongSecretKeyIsRefusedWithTheDocumentedGatewayError() {
+    BmsClient client = sdk("not-the-secret-key");
+
+    assertThatThrownBy(
+            () ->
+                client.showJobInfos(
+                    new ShowJobInfosRequest().withJobId("0123456789abcdef0123456789abcdef")))
+        .isInstanceOfSatisfying(
+            ClientRequestException.class,
+            e -> {
+              assertThat(e.getHttpStatusCode()).isEqualTo(401);
+              assertThat(e.getErrorCode()).isEqualTo("APIG.0303");
+              assertThat(e.getErrorMsg()).contains("verify signature fail");
+              assertThat(e.getRequestId()).isNotBlank();
+            });
+  }
+
+  @Test
+  void anUnknownServerIsRefusedWithBms0040() {
+    BmsClient client = sdk(sim.options.secretKey);
+
+    assertThatThrownBy(
+            () ->
+                client.batchStopBaremetalServers(
+                    new BatchStopBaremetalServersRequest()
+                        .withBody(
+                            new OsStopBody()
+                                .withOsStop(
+                                    new OsStopBodyType()
+                                        .withServers(
+                                            servers(List.of(UUID.randomUUID().toString())))))))
+        .isInstanceOfSatisfying(
+            ClientRequestException.class,
+            e -> {
+              assertThat(e.getHttpStatusCode()).isEqualTo(400);
+              assertThat(e.getErrorCode()).isEqualTo("BMS.0040");
+            });
+  }
+
+  private static ShowJobInfosResponse awaitSuccess(BmsClient client, String jobId) {
+    AtomicReference<ShowJobInfosResponse> last = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last.set(client.showJobInfos(new ShowJobInfosRequest().withJobId(jobId)));
+              return last.get().getStatus() == ShowJobInfosResponse.StatusEnum.SUCCESS;
+            });
+    return last.get();
+  }
+}
