@@ -100,7 +100,8 @@ public final class ResponseParser {
         text(server, "status"),
         text(server, "OS-EXT-STS:task_state"),
         text(server, "OS-EXT-STS:vm_state"),
-        power.canConvertToInt() ? Integer.valueOf(power.asInt()) : null);
+        power.canConvertToInt() ? Integer.valueOf(power.asInt()) : null,
+        text(server, "updated"));
   }
 
   public static ServerPage serverPage(JsonNode root) {

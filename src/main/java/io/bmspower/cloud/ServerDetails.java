@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** The power-related fields of a server's details. */
 public record ServerDetails(
-    String id, String status, String taskState, String vmState, Integer powerState) {
+    String id,
+    String status,
+    String taskState,
+    String vmState,
+    Integer powerState,
+    String updated) {
 
   /** A power transition (powering-off, powering-on, reboot*) is under way. */
   public boolean isTransitioning() {

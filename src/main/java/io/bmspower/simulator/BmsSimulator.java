@@ -624,6 +624,7 @@ public final class BmsSimulator implements AutoCloseable {
       n.put("OS-EXT-STS:power_state", on ? 1 : 4);
       n.put("locked", false);
       n.put("host_status", "UP");
+      n.put("updated", s.updated.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     }
     return n;
   }

@@ -73,6 +73,7 @@ final class SimulatedCloud {
     Power target;
     String taskState;
     Instant settlesAt;
+    Instant updated = Instant.parse("2026-01-01T00:00:00Z");
 
     Server(String id, String name) {
       this.id = id;
@@ -82,6 +83,7 @@ final class SimulatedCloud {
     synchronized void settle(Instant now) {
       if (settlesAt != null && !now.isBefore(settlesAt)) {
         power = target;
+        updated = settlesAt;
         target = null;
         taskState = null;
         settlesAt = null;
@@ -194,6 +196,7 @@ final class SimulatedCloud {
             case Reboot -> "reboot_started_hard";
           };
       server.settlesAt = finishes;
+      server.updated = now;
     }
     return new SubJob(server.id, subJobId, true, null, null);
   }

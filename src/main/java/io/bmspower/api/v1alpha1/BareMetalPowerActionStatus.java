@@ -42,7 +42,15 @@ public class BareMetalPowerActionStatus {
   @JsonPropertyDescription("Servers not yet submitted, or waiting for a retry.")
   private Integer pending;
 
-  @JsonPropertyDescription("One entry per submission attempt of a batch, in order.")
+  @JsonPropertyDescription("How many batches the plan has: ceil(servers / batchSize).")
+  private Integer plannedBatches;
+
+  @JsonPropertyDescription("Batches with a lower index have had their first submission.")
+  private Integer nextBatch;
+
+  @JsonPropertyDescription(
+      "One entry per submission attempt of a batch: every active or waiting one, and the latest"
+          + " finished ones (older finished entries are folded into the counters).")
   private List<BatchStatus> batches = new ArrayList<>();
 
   @JsonPropertyDescription(
@@ -130,6 +138,22 @@ public class BareMetalPowerActionStatus {
     this.pending = pending;
   }
 
+  public Integer getPlannedBatches() {
+    return plannedBatches;
+  }
+
+  public void setPlannedBatches(Integer plannedBatches) {
+    this.plannedBatches = plannedBatches;
+  }
+
+  public Integer getNextBatch() {
+    return nextBatch;
+  }
+
+  public void setNextBatch(Integer nextBatch) {
+    this.nextBatch = nextBatch;
+  }
+
   public List<BatchStatus> getBatches() {
     return batches;
   }
@@ -203,6 +227,8 @@ public class BareMetalPowerActionStatus {
         && Objects.equals(failed, that.failed)
         && Objects.equals(inProgress, that.inProgress)
         && Objects.equals(pending, that.pending)
+        && Objects.equals(plannedBatches, that.plannedBatches)
+        && Objects.equals(nextBatch, that.nextBatch)
         && Objects.equals(batches, that.batches)
         && Objects.equals(failedServers, that.failedServers)
         && Objects.equals(failedServersTruncated, that.failedServersTruncated)
@@ -223,6 +249,8 @@ public class BareMetalPowerActionStatus {
         failed,
         inProgress,
         pending,
+        plannedBatches,
+        nextBatch,
         batches,
         failedServers,
         failedServersTruncated,

@@ -32,8 +32,26 @@ public class BatchStatus {
   @JsonPropertyDescription("When the job ended (RFC 3339).")
   private String finishedAt;
 
-  @JsonPropertyDescription("Why the submission failed, when it did.")
+  @JsonPropertyDescription("Why the submission failed or is waiting, when it did or is.")
   private String message;
+
+  @JsonPropertyDescription("Servers of this submission whose action completed.")
+  private Integer succeeded;
+
+  @JsonPropertyDescription("Servers of this submission that failed for good.")
+  private Integer failed;
+
+  @JsonPropertyDescription(
+      "Servers of this submission that failed retryably and go into the next attempt.")
+  private Integer retrying;
+
+  @JsonPropertyDescription(
+      "Which servers of the batch's range this submission carries, when not all: 'o:' and offsets"
+          + " into the range, or 'b:' and a base64 bitmap. Bookkeeping for crash-safe retries.")
+  private String members;
+
+  @JsonPropertyDescription("Not submitted before this time (RFC 3339): a retry's backoff.")
+  private String notBefore;
 
   public Integer getIndex() {
     return index;
@@ -99,6 +117,46 @@ public class BatchStatus {
     this.message = message;
   }
 
+  public Integer getSucceeded() {
+    return succeeded;
+  }
+
+  public void setSucceeded(Integer succeeded) {
+    this.succeeded = succeeded;
+  }
+
+  public Integer getFailed() {
+    return failed;
+  }
+
+  public void setFailed(Integer failed) {
+    this.failed = failed;
+  }
+
+  public Integer getRetrying() {
+    return retrying;
+  }
+
+  public void setRetrying(Integer retrying) {
+    this.retrying = retrying;
+  }
+
+  public String getMembers() {
+    return members;
+  }
+
+  public void setMembers(String members) {
+    this.members = members;
+  }
+
+  public String getNotBefore() {
+    return notBefore;
+  }
+
+  public void setNotBefore(String notBefore) {
+    this.notBefore = notBefore;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -115,11 +173,29 @@ public class BatchStatus {
         && Objects.equals(jobId, that.jobId)
         && Objects.equals(submittedAt, that.submittedAt)
         && Objects.equals(finishedAt, that.finishedAt)
-        && Objects.equals(message, that.message);
+        && Objects.equals(message, that.message)
+        && Objects.equals(succeeded, that.succeeded)
+        && Objects.equals(failed, that.failed)
+        && Objects.equals(retrying, that.retrying)
+        && Objects.equals(members, that.members)
+        && Objects.equals(notBefore, that.notBefore);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, attempt, size, state, jobId, submittedAt, finishedAt, message);
+    return Objects.hash(
+        index,
+        attempt,
+        size,
+        state,
+        jobId,
+        submittedAt,
+        finishedAt,
+        message,
+        succeeded,
+        failed,
+        retrying,
+        members,
+        notBefore);
   }
 }

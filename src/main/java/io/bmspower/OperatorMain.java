@@ -1,0 +1,133 @@
+package io.bmspower;
+
+import io.bmspower.cloud.CloudClients;
+import io.bmspower.config.OperatorSettings;
+import io.bmspower.reconciler.BareMetalPowerActionReconciler;
+import io.bmspower.reconciler.ReconcileHooks;
+import io.bmspower.reconciler.ReconcilerSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wiring: settings, cloud clients, the JOSDK operator, metrics and health. */
+public final class OperatorMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static int run(String[] args) throws Exception {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        OperatorSettings.usage(System.out);
+        return 0;
+      }
+    }
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(
+          "bms-power-operator: invalid settings:\n  "
+              + e.getMessage().replace("\n", "\n  ")
+              + "\nSee --help.");
+      return 2;
+    }
+    LOG.info("starting bms-power-operator: {}", settings.summary());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+    Operator operator =
+        newOperator(kubernetes, settings, registry, Clock.systemUTC(), ReconcileHooks.NONE);
+    HealthServer health =
+        settings.healthPort < 0
+            ? null
+            : new HealthServer(
+                settings.healthPort,
+                () -> operator.getRuntimeInfo().isStarted(),
+                () ->
+                    operator.getRuntimeInfo().isStarted()
+                        && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+                registry);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down: in-flight reconciles finish, then the operator stops");
+                  operator.stop();
+                  if (health != null) {
+                    health.close();
+                  }
+                  stopped.countDown();
+                },
+                "operator-stop"));
+    operator.start();
+    LOG.info(
+        "operator started{}",
+        health == null ? "" : "; health and metrics on port " + health.port());
+    stopped.await();
+    return 0;
+  }
+
+  /** The operator with its one controller; tests build it the same way. */
+  public static Operator newOperator(
+      KubernetesClient kubernetes,
+      OperatorSettings settings,
+      MeterRegistry registry,
+      Clock clock,
+      ReconcileHooks hooks) {
+    OperatorMetrics metrics = new OperatorMetrics(registry);
+    CloudClients clouds =
+        new CloudClients(settings.cloudClientSettings(), clock, metrics::cloudCall);
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(kubernetes)
+                  .withConcurrentReconciliationThreads(settings.reconcileThreads)
+                  .withMetrics(
+                      MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                          .build())
+                  .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
+                  .withCloseClientOnStop(false);
+              if (settings.leaderElection) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(settings.leaseName, settings.leaseNamespace));
+              }
+            });
+    BareMetalPowerActionReconciler reconciler =
+        new BareMetalPowerActionReconciler(
+            kubernetes,
+            clouds::client,
+            ReconcilerSettings.from(settings),
+            settings.queriesPerMinute,
+            clock,
+            hooks,
+            metrics);
+    operator.register(
+        reconciler,
+        c -> {
+          if (!settings.namespaces.isEmpty()) {
+            c.settingNamespaces(settings.namespaces);
+          }
+          // Cloud trouble is handled inside a pass; JOSDK retries only Kubernetes API failures.
+          c.withRetry(
+              new GenericRetry()
+                  .setInitialInterval(1000)
+                  .setIntervalMultiplier(2)
+                  .setMaxInterval(60_000)
+                  .setMaxAttempts(20));
+        });
+    return operator;
+  }
+}

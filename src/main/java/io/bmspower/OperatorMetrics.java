@@ -1,0 +1,50 @@
+package io.bmspower;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** The operator's own metrics, beside JOSDK's reconcile metrics. */
+public final class OperatorMetrics {
+
+  private final MeterRegistry registry;
+
+  public OperatorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** bms_cloud_calls_total / _seconds by operation and outcome (ok, throttled, retryable, ...). */
+  public void cloudCall(String operation, String outcome, Duration duration) {
+    Timer.builder("bms.cloud.calls")
+        .description("Cloud API calls by operation and outcome")
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(duration);
+    if (outcome.equals("throttled")) {
+      Counter.builder("bms.cloud.throttled")
+          .description("Answers 429 (APIG.0308) from the cloud")
+          .tag("operation", operation)
+          .register(registry)
+          .increment();
+    }
+  }
+
+  /** bms_servers_total by result (succeeded or failed). */
+  public void servers(String result, int count) {
+    if (count > 0) {
+      Counter.builder("bms.servers")
+          .description("Servers whose action ended, by result")
+          .tag("result", result)
+          .register(registry)
+          .increment(count);
+    }
+  }
+
+  /** bms_jobs_in_flight: cloud jobs being polled. */
+  public void jobsInFlight(Supplier<Number> jobs) {
+    registry.gauge("bms.jobs.in.flight", jobs, s -> s.get().doubleValue());
+  }
+}

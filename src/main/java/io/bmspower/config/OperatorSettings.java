@@ -1,0 +1,349 @@
+package io.bmspower.config;
+
+import io.bmspower.cloud.CloudClientSettings;
+import io.bmspower.cloud.TlsSettings;
+import io.bmspower.simulator.SimulatorOptions;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator's settings: every one from a flag ({@code --name value}) or an environment variable
+ * ({@code BMS_NAME}); flags win. Validated at start, with a message per bad value.
+ */
+public final class OperatorSettings {
+
+  public Set<String> namespaces = Set.of();
+  public String defaultEndpoint;
+  public String defaultProjectId;
+  public String defaultCredentialsSecret;
+  public int actionsPerMinute = CloudClientSettings.DEFAULT_ACTIONS_PER_MINUTE;
+  public int queriesPerMinute = CloudClientSettings.DEFAULT_QUERIES_PER_MINUTE;
+  public Duration cloudRequestTimeout = Duration.ofSeconds(30);
+  public Path tlsCaFile;
+  public boolean tlsInsecureSkipVerify = false;
+  public int maxActiveJobsPerResource = 10;
+  public Duration pollIntervalMin = Duration.ofSeconds(2);
+  public Duration pollIntervalMax = Duration.ofSeconds(30);
+  public Duration retryBackoffBase = Duration.ofSeconds(5);
+  public Duration retryBackoffCap = Duration.ofMinutes(5);
+  public Duration ambiguousGrace = Duration.ofSeconds(20);
+  public Duration deletionWaitTimeout = Duration.ofMinutes(10);
+  public Duration credentialsRecheck = Duration.ofSeconds(15);
+  public boolean leaderElection = false;
+  public String leaseName = "bms-power-operator";
+  public String leaseNamespace;
+  public int healthPort = 8080;
+  public int reconcileThreads = 10;
+
+  private record Setting(String name, String arg, String help, Setter set) {}
+
+  @FunctionalInterface
+  private interface Setter {
+    void set(OperatorSettings s, String value) throws Exception;
+  }
+
+  private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+
+  private static void setting(String name, String arg, String help, Setter set) {
+    SETTINGS.put(name, new Setting(name, arg, help, set));
+  }
+
+  static {
+    setting(
+        "namespaces",
+        "NS,...",
+        "namespaces to watch (default: all)",
+        (s, v) -> s.namespaces = Set.copyOf(List.of(v.split("\\s*,\\s*"))));
+    setting(
+        "default-endpoint",
+        "URL",
+        "BMS endpoint for resources without spec.cloud.endpoint",
+        (s, v) -> s.defaultEndpoint = url(v));
+    setting(
+        "default-project-id",
+        "ID",
+        "project ID for resources without spec.cloud.projectId",
+        (s, v) -> s.defaultProjectId = v);
+    setting(
+        "default-credentials-secret",
+        "NAME|NS/NAME",
+        "credentials Secret for resources without one: NAME in the resource's namespace, or NS/NAME",
+        (s, v) -> s.defaultCredentialsSecret = v);
+    setting(
+        "actions-per-minute",
+        "N",
+        "action calls per minute per (endpoint, project) (default 40; the cloud allows 50)",
+        (s, v) -> s.actionsPerMinute = positive(v));
+    setting(
+        "queries-per-minute",
+        "N",
+        "job polls and server queries per minute per (endpoint, project) (default 1600; the cloud allows 2000)",
+        (s, v) -> s.queriesPerMinute = positive(v));
+    setting(
+        "cloud-request-timeout",
+        "DURATION",
+        "timeout of one cloud call (default 30s)",
+        (s, v) -> s.cloudRequestTimeout = duration(v));
+    setting(
+        "tls-ca-file",
+        "FILE",
+        "extra CA certificates (PEM) to trust for cloud endpoints",
+        (s, v) -> s.tlsCaFile = readable(v));
+    setting(
+        "tls-insecure-skip-verify",
+        "BOOL",
+        "do not verify cloud TLS certificates (insecure; logged) (default false)",
+        (s, v) -> s.tlsInsecureSkipVerify = bool(v));
+    setting(
+        "max-active-jobs-per-resource",
+        "N",
+        "cloud jobs one resource may have running at once (default 10)",
+        (s, v) -> s.maxActiveJobsPerResource = positive(v));
+    setting(
+        "poll-interval-min",
+        "DURATION",
+        "shortest job poll interval (default 2s)",
+        (s, v) -> s.pollIntervalMin = duration(v));
+    setting(
+        "poll-interval-max",
+        "DURATION",
+        "longest job poll interval (default 30s)",
+        (s, v) -> s.pollIntervalMax = duration(v));
+    setting(
+        "retry-backoff-base",
+        "DURATION",
+        "first retry backoff; doubles per attempt, full jitter (default 5s)",
+        (s, v) -> s.retryBackoffBase = duration(v));
+    setting(
+        "retry-backoff-cap",
+        "DURATION",
+        "longest retry backoff (default 5m)",
+        (s, v) -> s.retryBackoffCap = duration(v));
+    setting(
+        "ambiguous-grace",
+        "DURATION",
+        "wait after an unanswered action call before reading the servers' state (default 20s)",
+        (s, v) -> s.ambiguousGrace = duration(v));
+    setting(
+        "deletion-wait-timeout",
+        "DURATION",
+        "with deletionPolicy Wait, the longest a deletion waits for jobs (default 10m)",
+        (s, v) -> s.deletionWaitTimeout = duration(v));
+    setting(
+        "credentials-recheck",
+        "DURATION",
+        "how often a missing or refused credentials Secret is looked at again (default 15s)",
+        (s, v) -> s.credentialsRecheck = duration(v));
+    setting(
+        "leader-election",
+        "BOOL",
+        "elect a leader with a Lease, for several replicas (default false)",
+        (s, v) -> s.leaderElection = bool(v));
+    setting(
+        "lease-name",
+        "NAME",
+        "the Lease's name (default bms-power-operator)",
+        (s, v) -> s.leaseName = v);
+    setting(
+        "lease-namespace",
+        "NS",
+        "the Lease's namespace (default: $POD_NAMESPACE)",
+        (s, v) -> s.leaseNamespace = v);
+    setting(
+        "health-port",
+        "PORT",
+        "port of /healthz, /readyz and /metrics; 0 picks one, -1 turns it off (default 8080)",
+        (s, v) -> s.healthPort = Integer.parseInt(v));
+    setting(
+        "reconcile-threads",
+        "N",
+        "resources reconciled at once (default 10)",
+        (s, v) -> s.reconcileThreads = positive(v));
+  }
+
+  public static String envName(String setting) {
+    return "BMS_" + setting.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /** Reads env, then flags; collects every problem into one IllegalArgumentException. */
+  public static OperatorSettings parse(String[] args, Map<String, String> env) {
+    OperatorSettings settings = new OperatorSettings();
+    settings.leaseNamespace = env.get("POD_NAMESPACE");
+    List<String> problems = new ArrayList<>();
+    for (Setting setting : SETTINGS.values()) {
+      String value = env.get(envName(setting.name()));
+      if (value != null && !value.isBlank()) {
+        apply(settings, setting, value.trim(), envName(setting.name()), problems);
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        problems.add("unexpected argument '" + arg + "'");
+        continue;
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      Setting setting = SETTINGS.get(name);
+      if (setting == null) {
+        problems.add("unknown option --" + name);
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          problems.add("--" + name + " needs a value (" + setting.arg() + ")");
+          continue;
+        }
+        value = args[++i];
+      }
+      apply(settings, setting, value, "--" + name, problems);
+    }
+    if (settings.pollIntervalMin.compareTo(settings.pollIntervalMax) > 0) {
+      problems.add("poll-interval-min must not exceed poll-interval-max");
+    }
+    if (settings.leaderElection
+        && (settings.leaseNamespace == null || settings.leaseNamespace.isBlank())) {
+      problems.add(
+          "leader election needs a Lease namespace: set --lease-namespace or POD_NAMESPACE");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    return settings;
+  }
+
+  private static void apply(
+      OperatorSettings settings,
+      Setting setting,
+      String value,
+      String source,
+      List<String> problems) {
+    try {
+      setting.set().set(settings, value);
+    } catch (Exception e) {
+      problems.add(
+          source
+              + ": invalid value '"
+              + value
+              + "' (expected "
+              + setting.arg()
+              + (e.getMessage() != null ? ": " + e.getMessage() : "")
+              + ")");
+    }
+  }
+
+  public CloudClientSettings cloudClientSettings() {
+    return CloudClientSettings.defaults()
+        .withRates(actionsPerMinute, queriesPerMinute)
+        .withRequestTimeout(cloudRequestTimeout)
+        .withTls(new TlsSettings(tlsCaFile, tlsInsecureSkipVerify));
+  }
+
+  /** One line for the start-up log; holds no secret (the settings hold none). */
+  public String summary() {
+    return "namespaces="
+        + (namespaces.isEmpty() ? "all" : namespaces)
+        + " defaultEndpoint="
+        + defaultEndpoint
+        + " defaultProjectId="
+        + defaultProjectId
+        + " defaultCredentialsSecret="
+        + defaultCredentialsSecret
+        + " actionsPerMinute="
+        + actionsPerMinute
+        + " queriesPerMinute="
+        + queriesPerMinute
+        + " tlsCaFile="
+        + tlsCaFile
+        + " tlsInsecureSkipVerify="
+        + tlsInsecureSkipVerify
+        + " maxActiveJobsPerResource="
+        + maxActiveJobsPerResource
+        + " pollInterval="
+        + pollIntervalMin
+        + ".."
+        + pollIntervalMax
+        + " retryBackoff="
+        + retryBackoffBase
+        + ".."
+        + retryBackoffCap
+        + " ambiguousGrace="
+        + ambiguousGrace
+        + " deletionWaitTimeout="
+        + deletionWaitTimeout
+        + " leaderElection="
+        + leaderElection
+        + (leaderElection ? " lease=" + leaseNamespace + "/" + leaseName : "")
+        + " healthPort="
+        + healthPort;
+  }
+
+  public static void usage(PrintStream out) {
+    out.println("Usage: java -jar bms-power-operator.jar [options]");
+    out.println();
+    out.println(
+        "Runs the bms-power-operator: reconciles BareMetalPowerAction resources (bmspower.io/v1alpha1).");
+    out.println(
+        "The Kubernetes connection comes from KUBECONFIG, ~/.kube/config or the in-cluster service account.");
+    out.println();
+    out.println("Options (each also read from the environment variable shown; flags win):");
+    for (Setting s : SETTINGS.values()) {
+      out.printf(
+          "  --%-40s %s%n  %-42s env %s%n",
+          s.name() + " " + s.arg(), s.help(), "", envName(s.name()));
+    }
+    out.println();
+    out.println("Logging: BMS_LOG_LEVEL (INFO), BMS_LOG_FORMAT (text or json).");
+  }
+
+  private static int positive(String v) {
+    int n = Integer.parseInt(v);
+    if (n < 1) {
+      throw new IllegalArgumentException("must be at least 1");
+    }
+    return n;
+  }
+
+  private static boolean bool(String v) {
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException("true or false");
+  }
+
+  private static Duration duration(String v) {
+    Duration d = SimulatorOptions.duration(v);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("must not be negative");
+    }
+    return d;
+  }
+
+  private static String url(String v) {
+    if (!v.matches("^https?://[^\\s/]+.*$")) {
+      throw new IllegalArgumentException("an http(s) URL");
+    }
+    return v;
+  }
+
+  private static Path readable(String v) {
+    Path p = Path.of(v);
+    if (!Files.isReadable(p)) {
+      throw new IllegalArgumentException("file not readable");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,85 @@
+package io.bmspower.reconciler;
+
+import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes Events on a resource's transitions; a failure to record one never fails a reconcile.
+ */
+public class EventRecorder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  static final String COMPONENT = "bms-power-operator";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void normal(BareMetalPowerAction resource, String reason, String message) {
+    record(resource, "Normal", reason, message);
+  }
+
+  public void warning(BareMetalPowerAction resource, String reason, String message) {
+    record(resource, "Warning", reason, message);
+  }
+
+  private void record(BareMetalPowerAction resource, String type, String reason, String message) {
+    LOG.info(
+        "event: resource={}/{} type={} reason={} message={}",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        type,
+        reason,
+        message);
+    String now = Rfc3339.format(clock.instant());
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(resource.getMetadata().getNamespace())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(
+                      resource.getMetadata().getName()
+                          + "."
+                          + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+                  .withNamespace(resource.getMetadata().getNamespace())
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withApiVersion(resource.getApiVersion())
+                  .withKind(resource.getKind())
+                  .withName(resource.getMetadata().getName())
+                  .withNamespace(resource.getMetadata().getNamespace())
+                  .withUid(resource.getMetadata().getUid())
+                  .withResourceVersion(resource.getMetadata().getResourceVersion())
+                  .endInvolvedObject()
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource(COMPONENT, null)
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      LOG.warn(
+          "could not record event {} on {}: {}",
+          reason,
+          resource.getMetadata().getName(),
+          e.getMessage());
+    }
+  }
+}
