@@ -504,8 +504,13 @@ final class Pass {
 
   void fail(String id, String code, String reason, int attempts) {
     status.getFailureCounts().merge(code, 1, Integer::sum);
+    String shortReason =
+        reason == null || reason.length() <= 200 ? reason : reason.substring(0, 200) + "...";
+    String common =
+        status.getFailureReasons().putIfAbsent(code, shortReason == null ? "" : shortReason);
+    String own = common == null || common.equals(shortReason) ? null : shortReason;
     if (status.getFailedServers().size() < BareMetalPowerActionStatus.MAX_FAILED_SERVERS) {
-      status.getFailedServers().add(new FailedServer(id, code, reason, attempts));
+      status.getFailedServers().add(new FailedServer(id, code, own, attempts));
     } else {
       status.setFailedServersTruncated(true);
     }

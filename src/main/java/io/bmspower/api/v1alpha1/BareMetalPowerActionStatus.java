@@ -64,6 +64,11 @@ public class BareMetalPowerActionStatus {
   private Map<String, Integer> failureCounts = new LinkedHashMap<>();
 
   @JsonPropertyDescription(
+      "The cloud's reason per error code (the first one seen); a failed server lists its own reason"
+          + " only when it differs.")
+  private Map<String, String> failureReasons = new LinkedHashMap<>();
+
+  @JsonPropertyDescription(
       "Accepted, CredentialsValid, Progressing, Complete, Failed and Suspended, each with a reason"
           + " and a message.")
   private List<Condition> conditions = new ArrayList<>();
@@ -186,6 +191,14 @@ public class BareMetalPowerActionStatus {
     this.failureCounts = failureCounts;
   }
 
+  public Map<String, String> getFailureReasons() {
+    return failureReasons;
+  }
+
+  public void setFailureReasons(Map<String, String> failureReasons) {
+    this.failureReasons = failureReasons;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -233,6 +246,7 @@ public class BareMetalPowerActionStatus {
         && Objects.equals(failedServers, that.failedServers)
         && Objects.equals(failedServersTruncated, that.failedServersTruncated)
         && Objects.equals(failureCounts, that.failureCounts)
+        && Objects.equals(failureReasons, that.failureReasons)
         && Objects.equals(conditions, that.conditions)
         && Objects.equals(startTime, that.startTime)
         && Objects.equals(completionTime, that.completionTime);
@@ -255,6 +269,7 @@ public class BareMetalPowerActionStatus {
         failedServers,
         failedServersTruncated,
         failureCounts,
+        failureReasons,
         conditions,
         startTime,
         completionTime);

@@ -14,7 +14,8 @@ public class FailedServer {
   @JsonPropertyDescription("The cloud's error code, e.g. BMS.0040 (the server does not exist).")
   private String code;
 
-  @JsonPropertyDescription("The cloud's reason, as given.")
+  @JsonPropertyDescription(
+      "The cloud's reason, when it differs from the one in status.failureReasons for this code.")
   private String reason;
 
   @JsonPropertyDescription("How many times the server was submitted.")
