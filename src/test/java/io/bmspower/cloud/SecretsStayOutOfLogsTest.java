@@ -22,13 +22,17 @@ import org.slf4j.LoggerFactory;
 class SecretsStayOutOfLogsTest {
 
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private final Logger ours = (Logger) LoggerFactory.getLogger("io.bmspower");
   private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-  private Level previous;
+  private Level previousRoot;
+  private Level previousOurs;
 
   @BeforeEach
   void capture() {
-    previous = root.getLevel();
+    previousRoot = root.getLevel();
+    previousOurs = ours.getLevel();
     root.setLevel(Level.DEBUG);
+    ours.setLevel(Level.DEBUG);
     captured.start();
     root.addAppender(captured);
   }
@@ -36,7 +40,8 @@ class SecretsStayOutOfLogsTest {
   @AfterEach
   void release() {
     root.detachAppender(captured);
-    root.setLevel(previous);
+    root.setLevel(previousRoot);
+    ours.setLevel(previousOurs);
   }
 
   @Test
