@@ -26,6 +26,7 @@ fmt: ## Format the Java sources (google-java-format through spotless).
 crds: ## Regenerate the CRD from the Java types into crds/.
 	$(MVN) -q process-classes -Dspotless.check.skip=true
 	cp target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
+	cp crds/$(CRD) helm/bms-power-operator/crds/$(CRD)
 
 .PHONY: test-env
 test-env: ## Compile kube-apiserver, kubectl and etcd for the tests (once per machine; idempotent).
@@ -39,8 +40,40 @@ test: test-env ## Run all tests: unit tests and integration tests against a real
 
 .PHONY: build
 build: ## Build the runnable jar (target/bms-power-operator.jar) without running tests.
-	$(MVN) -q package -DskipTests
+	$(MVN) -q package -DskipTests -Dspotless.check.skip=true
 
 .PHONY: clean
 clean: ## Remove build output (the compiled control plane in ~/.kubeapitest stays).
 	$(MVN) -q clean
+
+.PHONY: helm-lint
+helm-lint: ## Lint and template the Helm chart (Helm as a Java library; no helm binary needed).
+	$(MVN) -q verify -Dit.test=HelmChartIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+
+##@ Run
+
+.PHONY: demo
+demo: test-env build ## Run the operator against the simulator on the local control plane (DEMO_ARGS=--keep-running to stay up).
+	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) io.bmspower.demo.Demo $(DEMO_ARGS)
+
+.PHONY: demo-examples
+demo-examples: build ## Regenerate examples/demo/ from the demo simulator's inventory.
+	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) io.bmspower.demo.Demo --write-examples
+
+.PHONY: sim
+sim: build ## Run the BMS simulator in the foreground (SIM_ARGS="--servers 100 --port 8443").
+	java -jar $(JAR) simulator $(SIM_ARGS)
+
+.PHONY: run
+run: build ## Run the operator against the cluster in KUBECONFIG (RUN_ARGS for flags; see --help).
+	java -jar $(JAR) $(RUN_ARGS)
+
+.PHONY: install
+install: ## Install the CRD into the cluster in KUBECONFIG.
+	kubectl apply -f crds/$(CRD)
+
+.PHONY: uninstall
+uninstall: ## Remove the CRD (delete your BareMetalPowerAction resources first).
+	kubectl delete -f crds/$(CRD)

@@ -1,5 +1,6 @@
 package io.bmspower;
 
+import io.bmspower.config.OperatorSettings;
 import io.bmspower.simulator.SimulatorMain;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -16,10 +17,10 @@ public final class Main {
     if (args.length > 0
         && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
       usage(System.out);
+      OperatorSettings.usage(System.out);
       return;
     }
-    usage(System.err);
-    System.exit(2);
+    System.exit(OperatorMain.run(args));
   }
 
   static void usage(PrintStream out) {
@@ -32,7 +33,7 @@ public final class Main {
           java -jar bms-power-operator.jar simulator [options]  run the BMS simulator
           java -jar bms-power-operator.jar --help               show this help
 
-        Each subcommand's --help lists its options and environment variables (prefix BMS_).
+        `java -jar bms-power-operator.jar simulator --help` lists the simulator's options.
         """);
   }
 }

@@ -325,7 +325,12 @@ public final class OperatorSettings {
   }
 
   private static Duration duration(String v) {
-    Duration d = SimulatorOptions.duration(v);
+    Duration d;
+    try {
+      d = SimulatorOptions.duration(v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("a duration like 500ms, 5s, 2m or 1h");
+    }
     if (d.isNegative()) {
       throw new IllegalArgumentException("must not be negative");
     }

@@ -128,6 +128,11 @@ public final class BmsSimulator implements AutoCloseable {
     return cloud.inventoryOrder();
   }
 
+  /** The server IDs a simulator with this inventory size and seed has, in order. */
+  public static List<String> inventory(int size, long seed) {
+    return SimulatedCloud.inventory(size, seed);
+  }
+
   @Override
   public void close() {
     server.stop(0);

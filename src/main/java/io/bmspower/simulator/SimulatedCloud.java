@@ -38,6 +38,11 @@ final class SimulatedCloud {
       servers.put(id, new Server(id, "bms-" + (i + 1)));
       inventoryOrder.add(id);
     }
+    for (int i = Math.max(0, inventoryOrder.size() - options.stopped);
+        i < inventoryOrder.size();
+        i++) {
+      servers.get(inventoryOrder.get(i)).power = Power.OFF;
+    }
     for (int i = 0; i < Math.min(options.failServers, inventoryOrder.size()); i++) {
       failing.add(inventoryOrder.get(i));
     }

@@ -29,6 +29,7 @@ public final class SimulatorOptions {
   public Path certOut;
   public int servers = 1000;
   public long seed = 42;
+  public int stopped = 0;
   public boolean acceptAnyUuid = false;
   public Duration jobDuration = Duration.ofSeconds(5);
   public boolean rateLimits = true;
@@ -92,6 +93,11 @@ public final class SimulatorOptions {
         "N",
         "seed of the inventory's server IDs and of fault injection (default 42)",
         (o, v) -> o.seed = Long.parseLong(v));
+    option(
+        "stopped",
+        "N",
+        "the last N inventory servers start powered off (default 0)",
+        (o, v) -> o.stopped = Integer.parseInt(v));
     option(
         "accept-any-uuid",
         "BOOL",

@@ -96,8 +96,10 @@ class PowerActionIT {
               f -> {
                 assertThat(f.getCode()).isEqualTo("BMS.0006");
                 assertThat(f.getAttempts()).isEqualTo(3);
-                assertThat(f.getReason()).isNotBlank();
+                assertThat(f.getReason()).isNull();
               });
+      assertThat(status.getFailureReasons())
+          .containsEntry("BMS.0006", "Fail to operate baremetal server.");
       assertThat(status.getFailedServers())
           .extracting(FailedServer::getId)
           .containsExactlyInAnyOrderElementsOf(servers.subList(0, 5));

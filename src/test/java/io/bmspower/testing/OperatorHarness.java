@@ -57,9 +57,17 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public OperatorHarness startOperator(ReconcileHooks hooks) {
+    return startOperator(client, hooks);
+  }
+
+  /** Runs the operator with this client's identity (e.g. a ServiceAccount token). */
+  public OperatorHarness startOperator(KubernetesClient as) {
+    return startOperator(as, ReconcileHooks.NONE);
+  }
+
+  private OperatorHarness startOperator(KubernetesClient as, ReconcileHooks hooks) {
     operator =
-        OperatorMain.newOperator(
-            client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), hooks);
+        OperatorMain.newOperator(as, settings, new SimpleMeterRegistry(), Clock.systemUTC(), hooks);
     operator.start();
     return this;
   }
