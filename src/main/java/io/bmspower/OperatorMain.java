@@ -5,6 +5,7 @@ import io.bmspower.config.OperatorSettings;
 import io.bmspower.reconciler.BareMetalPowerActionReconciler;
 import io.bmspower.reconciler.ReconcileHooks;
 import io.bmspower.reconciler.ReconcilerSettings;
+import io.bmspower.reconciler.SubmissionCoalescer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -47,8 +48,9 @@ public final class OperatorMain {
     LOG.info("starting bms-power-operator: {}", settings.summary());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    Operator operator =
+    RunningOperator running =
         newOperator(kubernetes, settings, registry, Clock.systemUTC(), ReconcileHooks.NONE);
+    Operator operator = running.operator();
     HealthServer health =
         settings.healthPort < 0
             ? null
@@ -65,7 +67,7 @@ public final class OperatorMain {
             new Thread(
                 () -> {
                   LOG.info("shutting down: in-flight reconciles finish, then the operator stops");
-                  operator.stop();
+                  running.stop();
                   if (health != null) {
                     health.close();
                   }
@@ -81,7 +83,21 @@ public final class OperatorMain {
   }
 
   /** The operator with its one controller; tests build it the same way. */
-  public static Operator newOperator(
+  /** The operator and what it owns beside JOSDK; stopping it stops merged calls first. */
+  public record RunningOperator(Operator operator, SubmissionCoalescer coalescer) {
+    public void start() {
+      operator.start();
+    }
+
+    public void stop() {
+      if (coalescer != null) {
+        coalescer.close();
+      }
+      operator.stop();
+    }
+  }
+
+  public static RunningOperator newOperator(
       KubernetesClient kubernetes,
       OperatorSettings settings,
       MeterRegistry registry,
@@ -105,6 +121,10 @@ public final class OperatorMain {
                     new LeaderElectionConfiguration(settings.leaseName, settings.leaseNamespace));
               }
             });
+    SubmissionCoalescer coalescer =
+        settings.batchAcrossResources
+            ? new SubmissionCoalescer(settings.batchLinger, settings.batchMaxWait, hooks)
+            : null;
     BareMetalPowerActionReconciler reconciler =
         new BareMetalPowerActionReconciler(
             kubernetes,
@@ -113,7 +133,8 @@ public final class OperatorMain {
             settings.queriesPerMinute,
             clock,
             hooks,
-            metrics);
+            metrics,
+            coalescer);
     operator.register(
         reconciler,
         c -> {
@@ -128,6 +149,6 @@ public final class OperatorMain {
                   .setMaxInterval(60_000)
                   .setMaxAttempts(20));
         });
-    return operator;
+    return new RunningOperator(operator, coalescer);
   }
 }

@@ -42,6 +42,9 @@ public final class OperatorSettings {
   public String leaseNamespace;
   public int healthPort = 8080;
   public int reconcileThreads = 10;
+  public boolean batchAcrossResources = true;
+  public Duration batchLinger = Duration.ofMillis(300);
+  public Duration batchMaxWait = Duration.ofSeconds(2);
 
   private record Setting(String name, String arg, String help, Setter set) {}
 
@@ -162,6 +165,21 @@ public final class OperatorSettings {
         "PORT",
         "port of /healthz, /readyz and /metrics; 0 picks one, -1 turns it off (default 8080)",
         (s, v) -> s.healthPort = Integer.parseInt(v));
+    setting(
+        "batch-across-resources",
+        "BOOL",
+        "merge ready action requests of different resources (same endpoint, project, credentials, action) into calls of up to 1,000 servers (default true)",
+        (s, v) -> s.batchAcrossResources = bool(v));
+    setting(
+        "batch-linger",
+        "DURATION",
+        "how long a merged call waits for more resources after the last one joined (default 300ms)",
+        (s, v) -> s.batchLinger = duration(v));
+    setting(
+        "batch-max-wait",
+        "DURATION",
+        "the longest a request waits to be merged (default 2s)",
+        (s, v) -> s.batchMaxWait = duration(v));
     setting(
         "reconcile-threads",
         "N",
@@ -287,6 +305,8 @@ public final class OperatorSettings {
         + " leaderElection="
         + leaderElection
         + (leaderElection ? " lease=" + leaseNamespace + "/" + leaseName : "")
+        + " batchAcrossResources="
+        + batchAcrossResources
         + " healthPort="
         + healthPort;
   }

@@ -26,7 +26,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,12 +44,14 @@ public class BareMetalPowerActionReconciler
   private static final Logger LOG = LoggerFactory.getLogger(BareMetalPowerActionReconciler.class);
   private static final Duration CONFLICT_RETRY = Duration.ofMillis(300);
   private static final Duration SETTINGS_RECHECK = Duration.ofMinutes(1);
+  private static final Duration MERGED_CALL_WAIT = Duration.ofMillis(300);
 
   private final KubernetesClient kubernetes;
   private final BiFunction<CloudEndpoint, Credentials, BmsClient> clients;
   private final ReconcilerSettings settings;
   private final Clock clock;
-  private final JobPoller poller;
+  private final JobTracker jobs;
+  private final SubmissionCoalescer coalescer;
   private final EventRecorder events;
   private final ReconcileHooks hooks;
   private final OperatorMetrics metrics;
@@ -66,17 +67,19 @@ public class BareMetalPowerActionReconciler
       int queriesPerMinute,
       Clock clock,
       ReconcileHooks hooks,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      SubmissionCoalescer coalescer) {
     this.kubernetes = kubernetes;
+    this.coalescer = coalescer;
     this.metrics = metrics;
     this.clients = clients;
     this.settings = settings;
     this.clock = clock;
-    this.poller =
-        new JobPoller(settings.pollIntervalMin(), settings.pollIntervalMax(), queriesPerMinute);
+    this.jobs =
+        new JobTracker(settings.pollIntervalMin(), settings.pollIntervalMax(), queriesPerMinute);
     this.events = new EventRecorder(kubernetes, clock);
     this.hooks = hooks;
-    metrics.jobsInFlight(poller::tracked);
+    metrics.jobsInFlight(jobs::inFlight);
   }
 
   @Override
@@ -179,7 +182,7 @@ public class BareMetalPowerActionReconciler
         generation,
         now);
     BmsClient client = clients.apply(target.endpoint(), credentials.credentials());
-    Pass pass = new Pass(passContext(), resource, client, now);
+    Pass pass = newPass(resource, target, credentials.credentials(), now);
     try {
       if (Boolean.TRUE.equals(resource.getSpec().getDryRun())) {
         pass.dryRun();
@@ -207,8 +210,11 @@ public class BareMetalPowerActionReconciler
         return writeIfChanged(pass.resource(), before, null);
       }
       pass.observe();
+      pass.collectOutcomes();
       pass.recoverAmbiguous();
-      if (!Boolean.TRUE.equals(resource.getSpec().getSuspend())) {
+      if (Boolean.TRUE.equals(resource.getSpec().getSuspend())) {
+        pass.withdrawQueued();
+      } else {
         pass.act();
       }
     } catch (CloudException e) {
@@ -238,15 +244,27 @@ public class BareMetalPowerActionReconciler
       StatusSummary.count(status);
       return writeIfChanged(pass.resource(), before, settings.credentialsRecheck());
     }
-    return summarize(pass.resource(), status, before, generation, now);
+    return summarize(pass, status, before, generation, now);
+  }
+
+  private Pass newPass(
+      BareMetalPowerAction resource, CloudTarget target, Credentials credentials, Instant now) {
+    BmsClient client = clients.apply(target.endpoint(), credentials);
+    SubmissionCoalescer.Key key =
+        coalescer == null
+            ? null
+            : new SubmissionCoalescer.Key(
+                target.endpoint(), credentials, resource.getSpec().getAction());
+    return new Pass(passContext(), resource, client, key, now);
   }
 
   private UpdateControl<BareMetalPowerAction> summarize(
-      BareMetalPowerAction resource,
+      Pass pass,
       BareMetalPowerActionStatus status,
       BareMetalPowerActionStatus before,
       long generation,
       Instant now) {
+    BareMetalPowerAction resource = pass.resource();
     StatusSummary.count(status);
     if (StatusSummary.allDone(status)) {
       Phase phase = StatusSummary.terminalPhase(status);
@@ -353,7 +371,7 @@ public class BareMetalPowerActionReconciler
         status.getFailed() + " server(s) failed so far",
         generation,
         now);
-    return writeIfChanged(resource, before, nextWake(status, now));
+    return writeIfChanged(resource, before, nextWake(pass, status, now));
   }
 
   private void start(
@@ -472,16 +490,16 @@ public class BareMetalPowerActionReconciler
     return new CloudTarget(CloudEndpoint.of(endpoint, project), namespace, secret);
   }
 
-  private Duration nextWake(BareMetalPowerActionStatus status, Instant now) {
+  private Duration nextWake(Pass pass, BareMetalPowerActionStatus status, Instant now) {
+    if (pass.awaitingMergedCall()) {
+      return MERGED_CALL_WAIT;
+    }
     Instant wake = now.plus(settings.pollIntervalMax());
-    List<String> running =
-        status.getBatches().stream()
-            .filter(b -> b.getState() == BatchState.Running && b.getJobId() != null)
-            .map(BatchStatus::getJobId)
-            .toList();
-    Instant due = poller.nextDue(running, now);
-    if (due != null && due.isBefore(wake)) {
-      wake = due;
+    for (BatchStatus b : status.getBatches()) {
+      if (b.getState() == BatchState.Running && b.getJobId() != null) {
+        Instant due = jobs.due(pass.jobKey(b.getJobId()), now);
+        wake = due.isBefore(wake) ? due : wake;
+      }
     }
     for (BatchStatus b : status.getBatches()) {
       Instant at = null;
@@ -518,7 +536,7 @@ public class BareMetalPowerActionReconciler
 
   private Pass.Context passContext() {
     return new Pass.Context(
-        settings, poller, events, hooks, this::writeStatus, submitFailures, metrics);
+        settings, jobs, events, hooks, this::writeStatus, submitFailures, metrics, coalescer);
   }
 
   // ---- deletion ------------------------------------------------------------------------------
@@ -531,7 +549,10 @@ public class BareMetalPowerActionReconciler
     boolean running =
         status != null
             && status.getBatches().stream()
-                .anyMatch(b -> b.getState() == BatchState.Running && b.getJobId() != null);
+                .anyMatch(
+                    b ->
+                        b.getState() == BatchState.Running && b.getJobId() != null
+                            || b.getState() == BatchState.Submitting && b.getJobId() == null);
     if (!running || status.getPhase() != null && status.getPhase().isTerminal()) {
       return DeleteControl.defaultDelete();
     }
@@ -576,16 +597,16 @@ public class BareMetalPowerActionReconciler
         return DeleteControl.defaultDelete();
       }
       BareMetalPowerActionStatus before = Serialization.clone(status);
-      Pass pass =
-          new Pass(
-              passContext(),
-              resource,
-              clients.apply(target.endpoint(), credentials.credentials()),
-              now);
+      Pass pass = newPass(resource, target, credentials.credentials(), now);
+      pass.withdrawQueued();
+      pass.collectOutcomes();
       pass.observe();
       StatusSummary.count(status);
       if (!status.equals(before)) {
         writeStatus(pass.resource());
+      }
+      if (pass.awaitingMergedCall()) {
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(MERGED_CALL_WAIT);
       }
       if (pass.active() == 0
           || status.getBatches().stream().noneMatch(b -> b.getState() == BatchState.Running)) {

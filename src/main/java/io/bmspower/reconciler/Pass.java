@@ -53,19 +53,27 @@ final class Pass {
   private final BmsClient client;
   private final Instant now;
   private final int maxAttempts;
+  private final SubmissionCoalescer.Key coalescerKey;
 
   /** What a pass needs from the reconciler around it. */
   record Context(
       ReconcilerSettings settings,
-      JobPoller poller,
+      JobTracker jobs,
       EventRecorder events,
       ReconcileHooks hooks,
       UnaryOperator<BareMetalPowerAction> writer,
       Map<String, Integer> submitFailures,
-      OperatorMetrics metrics) {}
+      OperatorMetrics metrics,
+      SubmissionCoalescer coalescer) {}
 
-  Pass(Context ctx, BareMetalPowerAction resource, BmsClient client, Instant now) {
+  Pass(
+      Context ctx,
+      BareMetalPowerAction resource,
+      BmsClient client,
+      SubmissionCoalescer.Key coalescerKey,
+      Instant now) {
     this.ctx = ctx;
+    this.coalescerKey = coalescerKey;
     this.resource = resource;
     this.spec = resource.getSpec();
     this.status = resource.getStatus();
@@ -84,17 +92,15 @@ final class Pass {
 
   // ---- observe -------------------------------------------------------------------------------
 
-  /** Polls due jobs and folds finished ones. */
+  /** Polls due jobs (shared with other resources on the same job) and folds finished ones. */
   void observe() {
     for (BatchStatus entry : List.copyOf(status.getBatches())) {
-      if (entry.getState() != BatchState.Running
-          || entry.getJobId() == null
-          || !ctx.poller().due(entry.getJobId(), now)) {
+      if (entry.getState() != BatchState.Running || entry.getJobId() == null) {
         continue;
       }
       Job job;
       try {
-        job = client.getJob(entry.getJobId());
+        job = ctx.jobs().poll(jobKey(entry.getJobId()), now, () -> client.getJob(entry.getJobId()));
       } catch (CloudException e) {
         if (e.errorClass() == ErrorClass.CREDENTIALS) {
           throw e;
@@ -110,21 +116,110 @@ final class Pass {
           continue;
         }
         LOG.info("poll of job {} failed, will retry: {}", entry.getJobId(), e.getMessage());
-        ctx.poller().failed(entry.getJobId(), now);
         continue;
       }
-      ctx.poller().polled(entry.getJobId(), job, now);
+      if (job == null) {
+        continue;
+      }
       ctx.hooks().at(Point.AFTER_POLL);
       if (job.status().isFinished()) {
         fold(entry, job);
-        ctx.poller().forget(entry.getJobId());
       }
     }
+  }
+
+  /** The tracker's key of a job: job IDs are unique per cloud endpoint. */
+  String jobKey(String jobId) {
+    return client.toString() + "|" + jobId;
+  }
+
+  /** Records the outcomes of merged calls this resource took part in. */
+  void collectOutcomes() {
+    if (!coalescing()) {
+      return;
+    }
+    for (BatchStatus entry : List.copyOf(status.getBatches())) {
+      if (entry.getState() != BatchState.Submitting || entry.getJobId() != null) {
+        continue;
+      }
+      var outcome = ctx.coalescer().take(ticket(entry));
+      if (outcome.isEmpty()) {
+        continue;
+      }
+      List<String> servers = plan.members(entry.getIndex(), entry.getMembers());
+      if (outcome.get().jobId() == null) {
+        handleSubmitError(entry, servers, outcome.get().error());
+        continue;
+      }
+      entry.setState(BatchState.Running);
+      entry.setJobId(outcome.get().jobId());
+      write();
+      ctx.hooks().at(Point.AFTER_JOB_ID);
+      ctx.events()
+          .normal(
+              resource,
+              "BatchSubmitted",
+              "batch "
+                  + entry.getIndex()
+                  + " attempt "
+                  + entry.getAttempt()
+                  + ": "
+                  + servers.size()
+                  + " server(s), job "
+                  + entry.getJobId()
+                  + (outcome.get().participants() > 1
+                      ? " (one call shared by " + outcome.get().participants() + " resources)"
+                      : ""));
+    }
+  }
+
+  /** Takes back requests still waiting to be merged (suspend, deletion): none was sent. */
+  void withdrawQueued() {
+    if (!coalescing()) {
+      return;
+    }
+    boolean changed = false;
+    for (BatchStatus entry : status.getBatches()) {
+      if (entry.getState() == BatchState.Submitting
+          && entry.getJobId() == null
+          && ctx.coalescer().cancel(ticket(entry))) {
+        entry.setState(BatchState.Pending);
+        entry.setSubmittedAt(null);
+        entry.setMessage("withdrawn before the action call");
+        changed = true;
+      }
+    }
+    if (changed) {
+      write();
+    }
+  }
+
+  /** A merged call this resource joined has not been recorded yet. */
+  boolean awaitingMergedCall() {
+    return coalescing()
+        && status.getBatches().stream()
+            .anyMatch(
+                b ->
+                    b.getState() == BatchState.Submitting
+                        && b.getJobId() == null
+                        && ctx.coalescer().pending(ticket(b)));
+  }
+
+  private boolean coalescing() {
+    return ctx.coalescer() != null && coalescerKey != null;
+  }
+
+  private SubmissionCoalescer.Ticket ticket(BatchStatus entry) {
+    return new SubmissionCoalescer.Ticket(
+        resource.getMetadata().getUid(), entry.getIndex(), entry.getAttempt());
   }
 
   /** Submissions without an answer: after a grace period, the servers' real state decides. */
   void recoverAmbiguous() {
     for (BatchStatus entry : List.copyOf(status.getBatches())) {
+      if (coalescing() && ctx.coalescer().pending(ticket(entry))) {
+        continue;
+      }
       if (entry.getState() == BatchState.Submitting
           && entry.getJobId() == null
           && !now.isBefore(
@@ -316,6 +411,10 @@ final class Pass {
       write();
       ctx.hooks().at(Point.AFTER_INTENT);
       List<String> servers = plan.members(entry.getIndex(), entry.getMembers());
+      if (coalescing()) {
+        ctx.coalescer().enqueue(coalescerKey, ticket(entry), servers, client);
+        continue;
+      }
       String jobId;
       try {
         jobId = client.submit(spec.getAction(), servers);

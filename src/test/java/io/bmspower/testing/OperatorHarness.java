@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +32,7 @@ public final class OperatorHarness implements AutoCloseable {
   public final String namespace = "t-" + UUID.randomUUID().toString().substring(0, 8);
   public final SimulatorFixture sim;
   public final OperatorSettings settings = new OperatorSettings();
-  private Operator operator;
+  private OperatorMain.RunningOperator operator;
 
   public OperatorHarness(SimulatorFixture sim) {
     this.sim = sim;
