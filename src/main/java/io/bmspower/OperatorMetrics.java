@@ -43,6 +43,14 @@ public final class OperatorMetrics {
     }
   }
 
+  /** bms_status_writes_total: status updates written to the Kubernetes API. */
+  public void statusWrite() {
+    Counter.builder("bms.status.writes")
+        .description("Status updates written to the Kubernetes API")
+        .register(registry)
+        .increment();
+  }
+
   /** bms_jobs_in_flight: cloud jobs being polled. */
   public void jobsInFlight(Supplier<Number> jobs) {
     registry.gauge("bms.jobs.in.flight", jobs, s -> s.get().doubleValue());

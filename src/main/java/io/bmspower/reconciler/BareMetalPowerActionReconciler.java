@@ -530,6 +530,7 @@ public class BareMetalPowerActionReconciler
   /** PUT of the status subresource with the resource's version: a stale view gets a 409. */
   BareMetalPowerAction writeStatus(BareMetalPowerAction resource) {
     BareMetalPowerAction written = kubernetes.resource(resource).updateStatus();
+    metrics.statusWrite();
     resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
     return written;
   }

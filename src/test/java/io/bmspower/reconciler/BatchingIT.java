@@ -82,6 +82,8 @@ class BatchingIT {
                   o.jobDuration = Duration.ofSeconds(4);
                 });
         var h = new OperatorHarness(sim)) {
+      // One job at a time per resource: each second batch waits for its first job to end.
+      h.settings.maxActiveJobsPerResource = 1;
       h.settings.batchMaxWait = Duration.ofSeconds(5);
       h.settings.batchLinger = Duration.ofSeconds(1);
       h.createAkSkSecret("bms-credentials");
