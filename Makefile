@@ -62,6 +62,11 @@ demo-examples: build ## Regenerate examples/demo/ from the demo simulator's inve
 	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) io.bmspower.demo.Demo --write-examples
 
+.PHONY: bench
+bench: test-env build ## Benchmark against the local control plane and the simulator (BENCH_ARGS=--full for the long run).
+	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+	java -Xmx1g -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) io.bmspower.bench.Bench $(BENCH_ARGS)
+
 .PHONY: sim
 sim: build ## Run the BMS simulator in the foreground (SIM_ARGS="--servers 100 --port 8443").
 	java -jar $(JAR) simulator $(SIM_ARGS)

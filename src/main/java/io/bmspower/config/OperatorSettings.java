@@ -43,8 +43,8 @@ public final class OperatorSettings {
   public int healthPort = 8080;
   public int reconcileThreads = 10;
   public boolean batchAcrossResources = true;
-  public Duration batchLinger = Duration.ofMillis(300);
-  public Duration batchMaxWait = Duration.ofSeconds(2);
+  public Duration batchLinger = Duration.ofSeconds(1);
+  public Duration batchMaxWait = Duration.ofSeconds(10);
 
   private record Setting(String name, String arg, String help, Setter set) {}
 
@@ -173,12 +173,12 @@ public final class OperatorSettings {
     setting(
         "batch-linger",
         "DURATION",
-        "how long a merged call waits for more resources after the last one joined (default 300ms)",
+        "how long a merged call waits for more resources after the last one joined (default 1s)",
         (s, v) -> s.batchLinger = duration(v));
     setting(
         "batch-max-wait",
         "DURATION",
-        "the longest a request waits to be merged (default 2s)",
+        "the longest a request waits to be merged (default 10s)",
         (s, v) -> s.batchMaxWait = duration(v));
     setting(
         "reconcile-threads",
