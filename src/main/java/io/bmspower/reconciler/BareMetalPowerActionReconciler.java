@@ -545,6 +545,10 @@ public class BareMetalPowerActionReconciler
   @Override
   public DeleteControl cleanup(BareMetalPowerAction cached, Context<BareMetalPowerAction> context) {
     BareMetalPowerAction resource = Serialization.clone(cached);
+    if (coalescer != null) {
+      // Deletion never starts an action: requests still waiting to be merged are withdrawn.
+      coalescer.cancelAll(resource.getMetadata().getUid());
+    }
     BareMetalPowerActionStatus status = resource.getStatus();
     refusedSecrets.remove(resource.getMetadata().getUid());
     boolean running =

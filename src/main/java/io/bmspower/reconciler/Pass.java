@@ -151,6 +151,7 @@ final class Pass {
         handleSubmitError(entry, servers, outcome.get().error());
         continue;
       }
+      ctx.submitFailures().remove(key(entry));
       entry.setState(BatchState.Running);
       entry.setJobId(outcome.get().jobId());
       write();

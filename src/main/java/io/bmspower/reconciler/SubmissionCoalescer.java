@@ -98,6 +98,15 @@ public final class SubmissionCoalescer implements AutoCloseable {
     return false;
   }
 
+  /** Withdraws every request of a resource not yet sent (it is being deleted). */
+  void cancelAll(String uid) {
+    for (ArrayDeque<Request> queue : queues.values()) {
+      synchronized (queue) {
+        queue.removeIf(r -> r.ticket().uid().equals(uid));
+      }
+    }
+  }
+
   private boolean queued(Ticket ticket) {
     for (ArrayDeque<Request> queue : queues.values()) {
       synchronized (queue) {
