@@ -26,7 +26,7 @@ if [[ -x "$TARGET/kube-apiserver" && -x "$TARGET/kubectl" && -x "$TARGET/etcd" ]
 fi
 
 echo "test-env: compiling kube-apiserver and kubectl $K8S_VERSION and etcd $ETCD_VERSION into $TARGET"
-echo "test-env: this happens once per machine and takes a while (about 15-25 minutes on 2 cores)"
+echo "test-env: this happens once per machine and takes a while (about 10 minutes on 2 cores)"
 STAGING="$(mktemp -d "$TEST_DIR.build.XXXXXX" 2>/dev/null || mktemp -d)"
 trap 'rm -rf "$STAGING"' EXIT
 

@@ -2,15 +2,11 @@ package io.bmspower.config;
 
 import io.bmspower.cloud.CloudClientSettings;
 import io.bmspower.cloud.TlsSettings;
-import io.bmspower.simulator.SimulatorOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -46,17 +42,11 @@ public final class OperatorSettings {
   public Duration batchLinger = Duration.ofSeconds(1);
   public Duration batchMaxWait = Duration.ofSeconds(10);
 
-  private record Setting(String name, String arg, String help, Setter set) {}
+  private static final Options<OperatorSettings> OPTIONS = new Options<>("BMS_");
 
-  @FunctionalInterface
-  private interface Setter {
-    void set(OperatorSettings s, String value) throws Exception;
-  }
-
-  private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
-
-  private static void setting(String name, String arg, String help, Setter set) {
-    SETTINGS.put(name, new Setting(name, arg, help, set));
+  private static void setting(
+      String name, String arg, String help, Options.Setter<OperatorSettings> set) {
+    OPTIONS.add(name, arg, help, set);
   }
 
   static {
@@ -84,17 +74,17 @@ public final class OperatorSettings {
         "actions-per-minute",
         "N",
         "action calls per minute per (endpoint, project) (default 40; the cloud allows 50)",
-        (s, v) -> s.actionsPerMinute = positive(v));
+        (s, v) -> s.actionsPerMinute = Options.positive(v));
     setting(
         "queries-per-minute",
         "N",
         "job polls and server queries per minute per (endpoint, project) (default 1600; the cloud allows 2000)",
-        (s, v) -> s.queriesPerMinute = positive(v));
+        (s, v) -> s.queriesPerMinute = Options.positive(v));
     setting(
         "cloud-request-timeout",
         "DURATION",
         "timeout of one cloud call (default 30s)",
-        (s, v) -> s.cloudRequestTimeout = duration(v));
+        (s, v) -> s.cloudRequestTimeout = Options.duration(v));
     setting(
         "tls-ca-file",
         "FILE",
@@ -104,52 +94,52 @@ public final class OperatorSettings {
         "tls-insecure-skip-verify",
         "BOOL",
         "do not verify cloud TLS certificates (insecure; logged) (default false)",
-        (s, v) -> s.tlsInsecureSkipVerify = bool(v));
+        (s, v) -> s.tlsInsecureSkipVerify = Options.bool(v));
     setting(
         "max-active-jobs-per-resource",
         "N",
         "cloud jobs one resource may have running at once (default 10)",
-        (s, v) -> s.maxActiveJobsPerResource = positive(v));
+        (s, v) -> s.maxActiveJobsPerResource = Options.positive(v));
     setting(
         "poll-interval-min",
         "DURATION",
         "shortest job poll interval (default 2s)",
-        (s, v) -> s.pollIntervalMin = duration(v));
+        (s, v) -> s.pollIntervalMin = Options.duration(v));
     setting(
         "poll-interval-max",
         "DURATION",
         "longest job poll interval (default 30s)",
-        (s, v) -> s.pollIntervalMax = duration(v));
+        (s, v) -> s.pollIntervalMax = Options.duration(v));
     setting(
         "retry-backoff-base",
         "DURATION",
         "first retry backoff; doubles per attempt, full jitter (default 5s)",
-        (s, v) -> s.retryBackoffBase = duration(v));
+        (s, v) -> s.retryBackoffBase = Options.duration(v));
     setting(
         "retry-backoff-cap",
         "DURATION",
         "longest retry backoff (default 5m)",
-        (s, v) -> s.retryBackoffCap = duration(v));
+        (s, v) -> s.retryBackoffCap = Options.duration(v));
     setting(
         "ambiguous-grace",
         "DURATION",
         "wait after an unanswered action call before reading the servers' state (default 20s)",
-        (s, v) -> s.ambiguousGrace = duration(v));
+        (s, v) -> s.ambiguousGrace = Options.duration(v));
     setting(
         "deletion-wait-timeout",
         "DURATION",
         "with deletionPolicy Wait, the longest a deletion waits for jobs (default 10m)",
-        (s, v) -> s.deletionWaitTimeout = duration(v));
+        (s, v) -> s.deletionWaitTimeout = Options.duration(v));
     setting(
         "credentials-recheck",
         "DURATION",
         "how often a missing or refused credentials Secret is looked at again (default 15s)",
-        (s, v) -> s.credentialsRecheck = duration(v));
+        (s, v) -> s.credentialsRecheck = Options.duration(v));
     setting(
         "leader-election",
         "BOOL",
         "elect a leader with a Lease, for several replicas (default false)",
-        (s, v) -> s.leaderElection = bool(v));
+        (s, v) -> s.leaderElection = Options.bool(v));
     setting(
         "lease-name",
         "NAME",
@@ -169,66 +159,33 @@ public final class OperatorSettings {
         "batch-across-resources",
         "BOOL",
         "merge ready action requests of different resources (same endpoint, project, credentials, action) into calls of up to 1,000 servers (default true)",
-        (s, v) -> s.batchAcrossResources = bool(v));
+        (s, v) -> s.batchAcrossResources = Options.bool(v));
     setting(
         "batch-linger",
         "DURATION",
         "how long a merged call waits for more resources after the last one joined (default 1s)",
-        (s, v) -> s.batchLinger = duration(v));
+        (s, v) -> s.batchLinger = Options.duration(v));
     setting(
         "batch-max-wait",
         "DURATION",
         "the longest a request waits to be merged (default 10s)",
-        (s, v) -> s.batchMaxWait = duration(v));
+        (s, v) -> s.batchMaxWait = Options.duration(v));
     setting(
         "reconcile-threads",
         "N",
         "resources reconciled at once (default 10)",
-        (s, v) -> s.reconcileThreads = positive(v));
+        (s, v) -> s.reconcileThreads = Options.positive(v));
   }
 
   public static String envName(String setting) {
-    return "BMS_" + setting.toUpperCase(Locale.ROOT).replace('-', '_');
+    return OPTIONS.envName(setting);
   }
 
   /** Reads env, then flags; collects every problem into one IllegalArgumentException. */
   public static OperatorSettings parse(String[] args, Map<String, String> env) {
     OperatorSettings settings = new OperatorSettings();
     settings.leaseNamespace = env.get("POD_NAMESPACE");
-    List<String> problems = new ArrayList<>();
-    for (Setting setting : SETTINGS.values()) {
-      String value = env.get(envName(setting.name()));
-      if (value != null && !value.isBlank()) {
-        apply(settings, setting, value.trim(), envName(setting.name()), problems);
-      }
-    }
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        problems.add("unexpected argument '" + arg + "'");
-        continue;
-      }
-      String name = arg.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      Setting setting = SETTINGS.get(name);
-      if (setting == null) {
-        problems.add("unknown option --" + name);
-        continue;
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          problems.add("--" + name + " needs a value (" + setting.arg() + ")");
-          continue;
-        }
-        value = args[++i];
-      }
-      apply(settings, setting, value, "--" + name, problems);
-    }
+    List<String> problems = OPTIONS.parse(settings, args, env);
     if (settings.pollIntervalMin.compareTo(settings.pollIntervalMax) > 0) {
       problems.add("poll-interval-min must not exceed poll-interval-max");
     }
@@ -241,26 +198,6 @@ public final class OperatorSettings {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     return settings;
-  }
-
-  private static void apply(
-      OperatorSettings settings,
-      Setting setting,
-      String value,
-      String source,
-      List<String> problems) {
-    try {
-      setting.set().set(settings, value);
-    } catch (Exception e) {
-      problems.add(
-          source
-              + ": invalid value '"
-              + value
-              + "' (expected "
-              + setting.arg()
-              + (e.getMessage() != null ? ": " + e.getMessage() : "")
-              + ")");
-    }
   }
 
   public CloudClientSettings cloudClientSettings() {
@@ -320,41 +257,9 @@ public final class OperatorSettings {
         "The Kubernetes connection comes from KUBECONFIG, ~/.kube/config or the in-cluster service account.");
     out.println();
     out.println("Options (each also read from the environment variable shown; flags win):");
-    for (Setting s : SETTINGS.values()) {
-      out.printf(
-          "  --%-40s %s%n  %-42s env %s%n",
-          s.name() + " " + s.arg(), s.help(), "", envName(s.name()));
-    }
+    OPTIONS.usage(out);
     out.println();
     out.println("Logging: BMS_LOG_LEVEL (INFO), BMS_LOG_FORMAT (text or json).");
-  }
-
-  private static int positive(String v) {
-    int n = Integer.parseInt(v);
-    if (n < 1) {
-      throw new IllegalArgumentException("must be at least 1");
-    }
-    return n;
-  }
-
-  private static boolean bool(String v) {
-    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(v);
-    }
-    throw new IllegalArgumentException("true or false");
-  }
-
-  private static Duration duration(String v) {
-    Duration d;
-    try {
-      d = SimulatorOptions.duration(v);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("a duration like 500ms, 5s, 2m or 1h");
-    }
-    if (d.isNegative()) {
-      throw new IllegalArgumentException("must not be negative");
-    }
-    return d;
   }
 
   private static String url(String v) {

@@ -151,26 +151,7 @@ final class Pass {
         handleSubmitError(entry, servers, outcome.get().error());
         continue;
       }
-      ctx.submitFailures().remove(key(entry));
-      entry.setState(BatchState.Running);
-      entry.setJobId(outcome.get().jobId());
-      write();
-      ctx.hooks().at(Point.AFTER_JOB_ID);
-      ctx.events()
-          .normal(
-              resource,
-              "BatchSubmitted",
-              "batch "
-                  + entry.getIndex()
-                  + " attempt "
-                  + entry.getAttempt()
-                  + ": "
-                  + servers.size()
-                  + " server(s), job "
-                  + entry.getJobId()
-                  + (outcome.get().participants() > 1
-                      ? " (one call shared by " + outcome.get().participants() + " resources)"
-                      : ""));
+      recordJobId(entry, servers, outcome.get().jobId(), outcome.get().participants());
     }
   }
 
@@ -425,25 +406,32 @@ final class Pass {
         }
         continue;
       }
-      ctx.submitFailures().remove(key(entry));
       ctx.hooks().at(Point.AFTER_POST);
-      entry.setState(BatchState.Running);
-      entry.setJobId(jobId);
-      write();
-      ctx.hooks().at(Point.AFTER_JOB_ID);
-      ctx.events()
-          .normal(
-              resource,
-              "BatchSubmitted",
-              "batch "
-                  + entry.getIndex()
-                  + " attempt "
-                  + entry.getAttempt()
-                  + ": "
-                  + servers.size()
-                  + " server(s), job "
-                  + jobId);
+      recordJobId(entry, servers, jobId, 1);
     }
+  }
+
+  /** The cloud accepted the call: record its job right away. */
+  private void recordJobId(
+      BatchStatus entry, List<String> servers, String jobId, int participants) {
+    ctx.submitFailures().remove(key(entry));
+    entry.setState(BatchState.Running);
+    entry.setJobId(jobId);
+    write();
+    ctx.hooks().at(Point.AFTER_JOB_ID);
+    ctx.events()
+        .normal(
+            resource,
+            "BatchSubmitted",
+            "batch "
+                + entry.getIndex()
+                + " attempt "
+                + entry.getAttempt()
+                + ": "
+                + servers.size()
+                + " server(s), job "
+                + jobId
+                + (participants > 1 ? " (one call shared by " + participants + " resources)" : ""));
   }
 
   /** Returns true when the loop may go on submitting. */

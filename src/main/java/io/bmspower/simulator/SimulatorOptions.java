@@ -1,14 +1,12 @@
 package io.bmspower.simulator;
 
+import io.bmspower.config.Options;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * Everything the simulator can be told, from flags ({@code --name value}) or environment variables
@@ -56,14 +54,11 @@ public final class SimulatorOptions {
   public int dropAfterAccept = 0;
   public UnknownIdMode unknownIds = UnknownIdMode.reject;
 
-  private record Option(
-      String name, String arg, String help, BiConsumer<SimulatorOptions, String> set) {}
-
-  private static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
+  private static final Options<SimulatorOptions> OPTIONS = new Options<>("BMS_SIM_");
 
   private static void option(
-      String name, String arg, String help, BiConsumer<SimulatorOptions, String> set) {
-    OPTIONS.put(name, new Option(name, arg, help, set));
+      String name, String arg, String help, Options.Setter<SimulatorOptions> set) {
+    OPTIONS.add(name, arg, help, set);
   }
 
   static {
@@ -77,7 +72,7 @@ public final class SimulatorOptions {
         "https",
         "BOOL",
         "serve HTTPS with a generated self-signed certificate (default false)",
-        (o, v) -> o.https = bool(v));
+        (o, v) -> o.https = Options.bool(v));
     option(
         "cert-out",
         "FILE",
@@ -102,17 +97,17 @@ public final class SimulatorOptions {
         "accept-any-uuid",
         "BOOL",
         "any well-formed UUID is a running server (default false)",
-        (o, v) -> o.acceptAnyUuid = bool(v));
+        (o, v) -> o.acceptAnyUuid = Options.bool(v));
     option(
         "job-duration",
         "DURATION",
         "how long a job runs, e.g. 5s, 500ms, 2m (default 5s)",
-        (o, v) -> o.jobDuration = duration(v));
+        (o, v) -> o.jobDuration = Options.duration(v));
     option(
         "rate-limits",
         "BOOL",
         "answer 429 APIG.0308 past the published per-minute limits (default true)",
-        (o, v) -> o.rateLimits = bool(v));
+        (o, v) -> o.rateLimits = Options.bool(v));
     option(
         "actions-per-minute",
         "N",
@@ -147,7 +142,7 @@ public final class SimulatorOptions {
         "token-ttl",
         "DURATION",
         "IAM token lifetime (default 24h)",
-        (o, v) -> o.tokenTtl = duration(v));
+        (o, v) -> o.tokenTtl = Options.duration(v));
     option(
         "throttle-every",
         "N",
@@ -172,7 +167,7 @@ public final class SimulatorOptions {
         "latency",
         "DURATION",
         "fault: added to every answer (default 0)",
-        (o, v) -> o.latency = duration(v));
+        (o, v) -> o.latency = Options.duration(v));
     option(
         "fail-servers",
         "N",
@@ -205,55 +200,18 @@ public final class SimulatorOptions {
         (o, v) -> o.unknownIds = UnknownIdMode.valueOf(v));
   }
 
-  /**
-   * Parses flags over environment variables; throws IllegalArgumentException with a clear message.
-   */
+  /** Parses flags over environment variables; throws with every problem found. */
   public static SimulatorOptions parse(String[] args, Map<String, String> env) {
     SimulatorOptions options = new SimulatorOptions();
-    for (Option option : OPTIONS.values()) {
-      String value = env.get(envName(option.name()));
-      if (value != null && !value.isBlank()) {
-        apply(options, option, value, envName(option.name()));
-      }
-    }
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'; see --help");
-      }
-      String name = arg.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      Option option = OPTIONS.get(name);
-      if (option == null) {
-        throw new IllegalArgumentException("unknown option --" + name + "; see --help");
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("--" + name + " needs a value (" + option.arg() + ")");
-        }
-        value = args[++i];
-      }
-      apply(options, option, value, "--" + name);
+    List<String> problems = OPTIONS.parse(options, args, env);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems) + "\nSee --help.");
     }
     return options;
   }
 
-  private static void apply(SimulatorOptions options, Option option, String value, String source) {
-    try {
-      option.set().accept(options, value);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          source + ": invalid value '" + value + "' (expected " + option.arg() + ")");
-    }
-  }
-
   public static String envName(String option) {
-    return "BMS_SIM_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+    return OPTIONS.envName(option);
   }
 
   public static void usage(PrintStream out) {
@@ -266,11 +224,7 @@ public final class SimulatorOptions {
     out.println();
     out.println("Options (each also read from the environment variable shown):");
     SimulatorOptions defaults = new SimulatorOptions();
-    for (Option o : OPTIONS.values()) {
-      out.printf(
-          "  --%-34s %s%n  %-36s env %s%n",
-          o.name() + " " + o.arg(), o.help(), "", envName(o.name()));
-    }
+    OPTIONS.usage(out);
     out.println();
     out.println(
         "Default credentials: AK " + defaults.accessKey + ", SK " + defaults.secretKey + ",");
@@ -284,30 +238,5 @@ public final class SimulatorOptions {
             + ", project "
             + defaults.projectId
             + ".");
-  }
-
-  static boolean bool(String v) {
-    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(v);
-    }
-    throw new IllegalArgumentException(v);
-  }
-
-  /** 500ms, 5s, 2m, 1h, or ISO-8601 (PT5S). */
-  public static Duration duration(String v) {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    if (s.startsWith("pt")) {
-      return Duration.parse(v);
-    }
-    if (s.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-    }
-    long n = Long.parseLong(s.substring(0, s.length() - 1));
-    return switch (s.charAt(s.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      default -> throw new IllegalArgumentException(v);
-    };
   }
 }

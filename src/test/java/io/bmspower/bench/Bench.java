@@ -64,9 +64,7 @@ public final class Bench {
     Duration job = Duration.ofSeconds(full ? 30 : 10);
     for (String arg : args) {
       if (arg.startsWith("--job-duration=")) {
-        job =
-            io.bmspower.simulator.SimulatorOptions.duration(
-                arg.substring("--job-duration=".length()));
+        job = io.bmspower.config.Options.duration(arg.substring("--job-duration=".length()));
       }
     }
     List<Scenario> scenarios =
