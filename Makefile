@@ -47,7 +47,7 @@ clean: ## Remove build output (the compiled control plane in ~/.kubeapitest stay
 	$(MVN) -q clean
 
 .PHONY: helm-lint
-helm-lint: ## Lint and template the Helm chart (Helm as a Java library; no helm binary needed).
+helm-lint: test-env ## Lint, template and install the Helm chart (Helm as a Java library; no helm binary needed).
 	$(MVN) -q verify -Dit.test=HelmChartIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ##@ Run
