@@ -40,7 +40,7 @@ public final class OperatorSettings {
   public int reconcileThreads = 10;
   public boolean batchAcrossResources = true;
   public Duration batchLinger = Duration.ofSeconds(1);
-  public Duration batchMaxWait = Duration.ofSeconds(10);
+  public Duration batchMaxWait = Duration.ofSeconds(30);
 
   private static final Options<OperatorSettings> OPTIONS = new Options<>("BMS_");
 
@@ -168,7 +168,7 @@ public final class OperatorSettings {
     setting(
         "batch-max-wait",
         "DURATION",
-        "the longest a request waits to be merged (default 10s)",
+        "the longest a request waits to be merged (default 30s)",
         (s, v) -> s.batchMaxWait = Options.duration(v));
     setting(
         "reconcile-threads",
