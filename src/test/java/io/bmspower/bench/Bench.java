@@ -164,7 +164,7 @@ public final class Bench {
       sampler.scheduleAtFixedRate(
           () -> peakHeap.accumulateAndGet(liveHeapAfterGc(), Math::max),
           0,
-          100,
+          2000,
           TimeUnit.MILLISECONDS);
       var operator =
           OperatorMain.newOperator(
@@ -272,18 +272,10 @@ public final class Bench {
         missed.isEmpty() ? "all hold" : "MISSED: " + String.join("; ", missed));
   }
 
-  /**
-   * The heap still in use after the last collection of each heap pool: the live set, not garbage.
-   */
+  /** The live heap: what is still used right after a full collection (sampled every 2 s). */
   private static long liveHeapAfterGc() {
-    long used = 0;
-    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP
-          && pool.getCollectionUsage() != null) {
-        used += pool.getCollectionUsage().getUsed();
-      }
-    }
-    return used;
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   private static long sum(JsonNode requests, String contains) {
