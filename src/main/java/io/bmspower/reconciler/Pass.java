@@ -7,8 +7,6 @@ import io.bmspower.api.v1alpha1.BareMetalPowerActionStatus;
 import io.bmspower.api.v1alpha1.BatchState;
 import io.bmspower.api.v1alpha1.BatchStatus;
 import io.bmspower.api.v1alpha1.FailedServer;
-import io.bmspower.api.v1alpha1.Phase;
-import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.api.v1alpha1.RetrySpec;
 import io.bmspower.cloud.Backoff;
 import io.bmspower.cloud.BmsClient;
@@ -650,13 +648,5 @@ final class Pass {
 
   static int nz(Integer i) {
     return i == null ? 0 : i;
-  }
-
-  static PowerAction action(BareMetalPowerActionSpec spec) {
-    return spec.getAction() == null ? PowerAction.Stop : spec.getAction();
-  }
-
-  static Phase phase(BareMetalPowerActionStatus status) {
-    return status.getPhase();
   }
 }

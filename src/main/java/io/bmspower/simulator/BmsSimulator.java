@@ -161,19 +161,13 @@ public final class BmsSimulator implements AutoCloseable {
       }
       Matcher m = API_PATH.matcher(path);
       if (!m.matches()) {
-        respond(
-            exchange,
-            operation,
-            404,
-            gatewayError(
-                "APIG.0101",
-                "The API does not exist or has not been published in the environment."));
+        apiNotFound(exchange, operation);
         return;
       }
       String project = m.group(1);
       String rest = m.group(2);
       operation = operation(method, rest);
-      String authError = authenticate(exchange, method, uri, body, project);
+      String authError = authenticate(exchange, operation, method, uri, body, project);
       if (authError != null) {
         return;
       }
@@ -211,14 +205,7 @@ public final class BmsSimulator implements AutoCloseable {
         case "getJob" -> getJob(exchange, rest.substring("jobs/".length()), now);
         case "listServers" -> listServers(exchange, uri, now);
         case "getServer" -> getServer(exchange, rest.substring("baremetalservers/".length()), now);
-        default ->
-            respond(
-                exchange,
-                operation,
-                404,
-                gatewayError(
-                    "APIG.0101",
-                    "The API does not exist or has not been published in the environment."));
+        default -> apiNotFound(exchange, operation);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -254,8 +241,12 @@ public final class BmsSimulator implements AutoCloseable {
 
   /** Returns null when the caller may proceed; otherwise the error was already sent. */
   private String authenticate(
-      HttpExchange exchange, String method, URI uri, byte[] body, String project) {
-    String operation = operation(method, API_PATH.matcher(uri.getRawPath()).replaceFirst("$2"));
+      HttpExchange exchange,
+      String operation,
+      String method,
+      URI uri,
+      byte[] body,
+      String project) {
     String token = exchange.getRequestHeaders().getFirst("X-Auth-Token");
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String scopedProject;
@@ -304,6 +295,15 @@ public final class BmsSimulator implements AutoCloseable {
       return "Common.0018";
     }
     return null;
+  }
+
+  private void apiNotFound(HttpExchange exchange, String operation) {
+    respond(
+        exchange,
+        operation,
+        404,
+        gatewayError(
+            "APIG.0101", "The API does not exist or has not been published in the environment."));
   }
 
   private String refuse(
