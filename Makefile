@@ -29,7 +29,7 @@ crds: ## Regenerate the CRD from the Java types into crds/.
 	cp crds/$(CRD) helm/bms-power-operator/crds/$(CRD)
 
 .PHONY: test-env
-test-env: ## Compile kube-apiserver, kubectl and etcd for the tests (once per machine; idempotent).
+test-env: ## Compile kube-apiserver, kubectl, etcd and helm for the tests (once per machine; idempotent).
 	hack/test-env.sh
 
 .PHONY: test

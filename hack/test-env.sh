@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kubectl and etcd from the Go module proxy into the directory fabric8
-# kube-api-test reads in offline mode: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-<os>-<arch>/.
-# Idempotent: does nothing when the binaries are already there. Versions are pinned by the go.mod
-# files beside this script (go.sum committed).
+# kube-api-test reads in offline mode: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-<os>-<arch>/,
+# and the helm CLI (for ReadmeCommandsIT, which runs the README's commands) into
+# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/helm/<version>-<os>-<arch>/.
+# Idempotent: builds only what is missing. Versions are pinned by the go.mod files beside this
+# script (go.sum committed).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 K8S_VERSION="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$HERE/test-env/kube-apiserver/go.mod")"
 ETCD_VERSION="$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" {print $3}' "$HERE/test-env/etcd/go.mod")"
+HELM_VERSION="$(awk '$1 == "require" && $2 == "helm.sh/helm/v3" {print $3}' "$HERE/test-env/helm/go.mod")"
 TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 
 if ! command -v go >/dev/null 2>&1; then
@@ -19,6 +22,31 @@ fi
 GOOS="$(go env GOOS)"
 GOARCH="$(go env GOARCH)"
 TARGET="$TEST_DIR/k8s/${K8S_VERSION#v}-$GOOS-$GOARCH"
+HELM_TARGET="$TEST_DIR/helm/${HELM_VERSION#v}-$GOOS-$GOARCH"
+export CGO_ENABLED=0 GOFLAGS=-mod=readonly
+
+build_helm() {
+  if [[ -x "$HELM_TARGET/helm" ]]; then
+    echo "test-env: helm $HELM_VERSION already in $HELM_TARGET"
+    return
+  fi
+  echo "test-env: compiling helm $HELM_VERSION into $HELM_TARGET (about 2 minutes on 2 cores)"
+  local staging
+  staging="$(mktemp -d "$TEST_DIR/helm.build.XXXXXX")"
+  (cd "$HERE/test-env/helm" &&
+    time go build -trimpath -o "$staging/helm" \
+      -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" helm.sh/helm/v3/cmd/helm) ||
+    { rm -rf "$staging"; exit 1; }
+  "$staging/helm" version --short
+  mkdir -p "$(dirname "$HELM_TARGET")"
+  rm -rf "$HELM_TARGET"
+  mv "$staging" "$HELM_TARGET"
+  chmod 755 "$HELM_TARGET"
+  echo "test-env: ready in $HELM_TARGET"
+}
+
+mkdir -p "$TEST_DIR"
+build_helm
 
 if [[ -x "$TARGET/kube-apiserver" && -x "$TARGET/kubectl" && -x "$TARGET/etcd" ]]; then
   echo "test-env: kube-apiserver $K8S_VERSION, kubectl and etcd $ETCD_VERSION already in $TARGET"
@@ -37,7 +65,6 @@ K8S_LDFLAGS="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
   -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION \
   -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
 
-export CGO_ENABLED=0 GOFLAGS=-mod=readonly
 (cd "$HERE/test-env/kube-apiserver" &&
   time go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$STAGING/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver &&
   time go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$STAGING/kubectl" k8s.io/kubernetes/cmd/kubectl)

@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One real kube-apiserver and etcd per test JVM (fabric8 kube-api-test), started on first use with
- * the CRD installed. Offline by default: the binaries come from {@code make test-env}.
+ * A real kube-apiserver and etcd (fabric8 kube-api-test). {@link #get()} is the one shared per test
+ * JVM, started on first use with the CRD installed; {@link #startEmpty()} is a separate one without
+ * it, for a test that installs and deletes the CRD itself. Offline by default: the binaries come
+ * from {@code make test-env}.
  */
-public final class LocalControlPlane {
+public final class LocalControlPlane implements AutoCloseable {
 
   /** Set to true where Go is missing but the internet is not: kube-api-test downloads binaries. */
   public static final String ALLOW_DOWNLOAD_ENV = "BMS_KUBE_API_TEST_DOWNLOAD";
@@ -32,39 +34,63 @@ public final class LocalControlPlane {
 
   private final KubeAPIServer apiServer;
   private final String kubeConfigYaml;
+  private final Thread stopAtExit;
 
-  private LocalControlPlane() {
+  private LocalControlPlane(boolean withCrd) {
     boolean download = Boolean.parseBoolean(System.getenv(ALLOW_DOWNLOAD_ENV));
-    String testDir =
+    if (!download) {
+      requireBinaries(testDir());
+    }
+    apiServer =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(testDir().toString())
+                .withOfflineMode(!download)
+                .withStartupTimeout(120_000)
+                .build());
+    apiServer.start();
+    stopAtExit = new Thread(apiServer::stop, "kube-apiserver-stop");
+    Runtime.getRuntime().addShutdownHook(stopAtExit);
+    kubeConfigYaml = apiServer.getKubeConfigYaml();
+    if (withCrd) {
+      try (KubernetesClient client = newClient()) {
+        installCrd(client);
+      }
+    }
+  }
+
+  public static synchronized LocalControlPlane get() {
+    if (instance == null) {
+      instance = new LocalControlPlane(true);
+    }
+    return instance;
+  }
+
+  /** A new control plane of its own, with nothing installed; close it when done. */
+  public static LocalControlPlane startEmpty() {
+    return new LocalControlPlane(false);
+  }
+
+  /**
+   * Where {@code make test-env} puts the binaries ({@code KUBE_API_TEST_DIR} or ~/.kubeapitest).
+   */
+  public static Path testDir() {
+    String dir =
         System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_DIR) != null
             ? System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_DIR)
             : System.getProperty(
                 "kubeapitest.dir",
                 new File(System.getProperty("user.home"), KubeAPIServerConfigBuilder.DIRECTORY_NAME)
                     .getPath());
-    if (!download) {
-      requireBinaries(Path.of(testDir));
-    }
-    apiServer =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withTestDir(testDir)
-                .withOfflineMode(!download)
-                .withStartupTimeout(120_000)
-                .build());
-    apiServer.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(apiServer::stop, "kube-apiserver-stop"));
-    kubeConfigYaml = apiServer.getKubeConfigYaml();
-    try (KubernetesClient client = newClient()) {
-      installCrd(client);
-    }
+    return Path.of(dir);
   }
 
-  public static synchronized LocalControlPlane get() {
-    if (instance == null) {
-      instance = new LocalControlPlane();
+  @Override
+  public void close() {
+    if (this != instance) {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+      apiServer.stop();
     }
-    return instance;
   }
 
   public KubernetesClient newClient() {

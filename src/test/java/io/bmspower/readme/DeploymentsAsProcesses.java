@@ -1,0 +1,239 @@
+package io.bmspower.readme;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stands in for the nodes a test control plane lacks: each Deployment of the operator's chart runs
+ * as local {@code java -jar} processes of the jar its image is built from, one per replica, with
+ * the container's args and environment, authenticated as the pod's ServiceAccount (a TokenRequest
+ * token), and counted ready when {@code /readyz} answers, as the chart's readiness probe asks.
+ * Deployments that disappear get their processes stopped with SIGTERM, as a kubelet would.
+ */
+final class DeploymentsAsProcesses implements AutoCloseable {
+
+  static final String CHART_LABEL = "app.kubernetes.io/name";
+  static final String CHART_NAME = "bms-power-operator";
+
+  private final KubernetesClient admin;
+  private final Path jar;
+  private final Path workDir;
+  private final Map<String, List<Pod>> running = new LinkedHashMap<>();
+
+  record Pod(String name, Process process, Path log, int healthPort) {}
+
+  DeploymentsAsProcesses(KubernetesClient admin, Path jar, Path workDir) {
+    this.admin = admin;
+    this.jar = jar;
+    this.workDir = workDir;
+  }
+
+  /** Starts pods of new Deployments and stops those of deleted ones; returns what changed. */
+  List<String> sync() throws Exception {
+    List<String> changes = new ArrayList<>();
+    Map<String, Deployment> wanted = new LinkedHashMap<>();
+    for (Deployment d :
+        admin
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabel(CHART_LABEL, CHART_NAME)
+            .list()
+            .getItems()) {
+      wanted.put(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), d);
+    }
+    for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      if (!wanted.containsKey(entry.getKey())) {
+        entry.getValue().forEach(DeploymentsAsProcesses::stop);
+        changes.add("stopped the pods of deployment " + entry.getKey());
+        it.remove();
+      }
+    }
+    for (var entry : wanted.entrySet()) {
+      if (!running.containsKey(entry.getKey())) {
+        Deployment d = entry.getValue();
+        List<Pod> pods = new ArrayList<>();
+        running.put(entry.getKey(), pods);
+        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        for (int i = 0; i < replicas; i++) {
+          pods.add(start(d, i));
+        }
+        changes.add("started " + replicas + " ready pod(s) of deployment " + entry.getKey());
+      }
+    }
+    return changes;
+  }
+
+  Map<String, List<Pod>> running() {
+    return running;
+  }
+
+  private Pod start(Deployment deployment, int index) throws Exception {
+    String namespace = deployment.getMetadata().getNamespace();
+    String podName = deployment.getMetadata().getName() + "-local-" + index;
+    var podSpec = deployment.getSpec().getTemplate().getSpec();
+    Container container = podSpec.getContainers().get(0);
+    Path log = workDir.resolve(podName + ".log");
+
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      env.put(var.getName(), resolve(var, podName, namespace));
+    }
+    int healthPort = freePort();
+    env.put("BMS_HEALTH_PORT", Integer.toString(healthPort)); // a pod has its own network
+    env.put("KUBECONFIG", serviceAccountKubeconfig(podSpec.getServiceAccountName(), namespace));
+    env.put("HOME", Files.createDirectories(workDir.resolve(podName + "-home")).toString());
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toAbsolutePath().toString());
+    if (container.getArgs() != null) {
+      command.addAll(container.getArgs());
+    }
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(log.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Pod pod = new Pod(podName, builder.start(), log, healthPort);
+    awaitReady(pod);
+    return pod;
+  }
+
+  private static String resolve(EnvVar var, String podName, String namespace) {
+    if (var.getValueFrom() == null) {
+      return var.getValue() == null ? "" : var.getValue();
+    }
+    var field = var.getValueFrom().getFieldRef();
+    if (field != null && field.getFieldPath().equals("metadata.name")) {
+      return podName;
+    }
+    if (field != null && field.getFieldPath().equals("metadata.namespace")) {
+      return namespace;
+    }
+    throw new IllegalStateException(
+        "env " + var.getName() + ": this stand-in resolves only metadata.name/namespace");
+  }
+
+  private String serviceAccountKubeconfig(String serviceAccount, String namespace)
+      throws IOException {
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config config = admin.getConfiguration();
+    String authority =
+        config.getCaCertData() != null
+            ? "certificate-authority-data: " + config.getCaCertData()
+            : "certificate-authority: " + config.getCaCertFile();
+    String kubeconfig =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: local
+            cluster: {server: %s, %s}
+        users:
+          - name: %s
+            user: {token: %s}
+        contexts:
+          - name: pod
+            context: {cluster: local, user: %s, namespace: %s}
+        current-context: pod
+        """
+            .formatted(
+                config.getMasterUrl(), authority, serviceAccount, token, serviceAccount, namespace);
+    Path file = workDir.resolve(serviceAccount + "-" + namespace + ".kubeconfig");
+    Files.writeString(file, kubeconfig);
+    return file.toString();
+  }
+
+  private static void awaitReady(Pod pod) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    URI readyz = URI.create("http://127.0.0.1:" + pod.healthPort() + "/readyz");
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline)) {
+      if (!pod.process().isAlive()) {
+        fail("pod %s exited with %d:%n%s", pod.name(), pod.process().exitValue(), tail(pod));
+      }
+      try {
+        var response =
+            http.send(
+                HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    stop(pod);
+    fail("pod %s not ready within 90s:%n%s", pod.name(), tail(pod));
+  }
+
+  static String tail(Pod pod) {
+    try {
+      List<String> lines = Files.readAllLines(pod.log());
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void stop(Pod pod) {
+    pod.process().destroy();
+    try {
+      if (!pod.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        pod.process().destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pod.process().destroyForcibly();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    running.values().forEach(pods -> pods.forEach(DeploymentsAsProcesses::stop));
+    running.clear();
+  }
+}
