@@ -82,7 +82,6 @@ public final class OperatorMain {
     return 0;
   }
 
-  /** The operator with its one controller; tests build it the same way. */
   /** The operator and what it owns beside JOSDK; stopping it stops merged calls first. */
   public record RunningOperator(Operator operator, SubmissionCoalescer coalescer) {
     public void start() {
@@ -97,6 +96,7 @@ public final class OperatorMain {
     }
   }
 
+  /** The operator with its one controller; tests build it the same way. */
   public static RunningOperator newOperator(
       KubernetesClient kubernetes,
       OperatorSettings settings,

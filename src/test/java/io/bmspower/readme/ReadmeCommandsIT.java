@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.readme.ReadmeCommands.Command;
+import io.bmspower.testing.DeploymentsAsProcesses;
 import io.bmspower.testing.LocalControlPlane;
 import io.bmspower.testing.SimulatorFixture;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class ReadmeCommandsIT {
 
   static final Path README = Path.of("README.md");
-  static final Path JAR = Path.of("target/bms-power-operator.jar");
   static final Path WORK = Path.of("target/readme-check");
   static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
 
@@ -55,7 +55,7 @@ class ReadmeCommandsIT {
                 });
         var plane = LocalControlPlane.startEmpty();
         var admin = plane.newClient();
-        var pods = new DeploymentsAsProcesses(admin, JAR, WORK)) {
+        var pods = new DeploymentsAsProcesses(admin, null, WORK)) {
       Map<String, String> yourValues = new LinkedHashMap<>();
       yourValues.put("IMAGE_REPOSITORY", "registry.example.com/bms-power-operator");
       yourValues.put("IMAGE_TAG", "0.1.0");

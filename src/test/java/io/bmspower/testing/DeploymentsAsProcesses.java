@@ -1,4 +1,4 @@
-package io.bmspower.readme;
+package io.bmspower.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -29,39 +29,41 @@ import java.util.Map;
  * Stands in for the nodes a test control plane lacks: each Deployment of the operator's chart runs
  * as local {@code java -jar} processes of the jar its image is built from, one per replica, with
  * the container's args and environment, authenticated as the pod's ServiceAccount (a TokenRequest
- * token), and counted ready when {@code /readyz} answers, as the chart's readiness probe asks.
- * Deployments that disappear get their processes stopped with SIGTERM, as a kubelet would.
+ * token), and counted ready when {@code /readyz} answers, as the chart's readiness probe asks. Like
+ * a kubelet, it sets {@code HOSTNAME} to the pod's name and stops the processes of Deployments that
+ * disappear with SIGTERM.
  */
-final class DeploymentsAsProcesses implements AutoCloseable {
+public final class DeploymentsAsProcesses implements AutoCloseable {
 
   static final String CHART_LABEL = "app.kubernetes.io/name";
   static final String CHART_NAME = "bms-power-operator";
 
+  public static final Path JAR = Path.of("target/bms-power-operator.jar");
+
   private final KubernetesClient admin;
-  private final Path jar;
+  private final String namespace;
   private final Path workDir;
   private final Map<String, List<Pod>> running = new LinkedHashMap<>();
 
-  record Pod(String name, Process process, Path log, int healthPort) {}
+  /** A local process standing in for one pod. */
+  public record Pod(String name, Process process, Path log, int healthPort) {}
 
-  DeploymentsAsProcesses(KubernetesClient admin, Path jar, Path workDir) {
+  /** Runs the chart's Deployments in {@code namespace} (all namespaces if null). */
+  public DeploymentsAsProcesses(KubernetesClient admin, String namespace, Path workDir) {
     this.admin = admin;
-    this.jar = jar;
+    this.namespace = namespace;
     this.workDir = workDir;
   }
 
   /** Starts pods of new Deployments and stops those of deleted ones; returns what changed. */
-  List<String> sync() throws Exception {
+  public List<String> sync() throws Exception {
     List<String> changes = new ArrayList<>();
     Map<String, Deployment> wanted = new LinkedHashMap<>();
-    for (Deployment d :
-        admin
-            .apps()
-            .deployments()
-            .inAnyNamespace()
-            .withLabel(CHART_LABEL, CHART_NAME)
-            .list()
-            .getItems()) {
+    var deployments =
+        namespace == null
+            ? admin.apps().deployments().inAnyNamespace()
+            : admin.apps().deployments().inNamespace(namespace);
+    for (Deployment d : deployments.withLabel(CHART_LABEL, CHART_NAME).list().getItems()) {
       wanted.put(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), d);
     }
     for (var it = running.entrySet().iterator(); it.hasNext(); ) {
@@ -87,8 +89,21 @@ final class DeploymentsAsProcesses implements AutoCloseable {
     return changes;
   }
 
-  Map<String, List<Pod>> running() {
+  public Map<String, List<Pod>> running() {
     return running;
+  }
+
+  /** Kills a pod's process at once (SIGKILL), as a node failure would; it is not restarted. */
+  public void crash(String podName) throws InterruptedException {
+    for (List<Pod> pods : running.values()) {
+      for (Pod pod : pods) {
+        if (pod.name().equals(podName)) {
+          pod.process().destroyForcibly().waitFor();
+          return;
+        }
+      }
+    }
+    throw new IllegalArgumentException("no pod " + podName);
   }
 
   private Pod start(Deployment deployment, int index) throws Exception {
@@ -106,11 +121,12 @@ final class DeploymentsAsProcesses implements AutoCloseable {
     env.put("BMS_HEALTH_PORT", Integer.toString(healthPort)); // a pod has its own network
     env.put("KUBECONFIG", serviceAccountKubeconfig(podSpec.getServiceAccountName(), namespace));
     env.put("HOME", Files.createDirectories(workDir.resolve(podName + "-home")).toString());
+    env.put("HOSTNAME", podName);
 
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
-    command.add(jar.toAbsolutePath().toString());
+    command.add(JAR.toAbsolutePath().toString());
     if (container.getArgs() != null) {
       command.addAll(container.getArgs());
     }
@@ -204,7 +220,16 @@ final class DeploymentsAsProcesses implements AutoCloseable {
     fail("pod %s not ready within 90s:%n%s", pod.name(), tail(pod));
   }
 
-  static String tail(Pod pod) {
+  /** Everything the pod's process has written so far. */
+  public static String log(Pod pod) {
+    try {
+      return Files.readString(pod.log());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String tail(Pod pod) {
     try {
       List<String> lines = Files.readAllLines(pod.log());
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
