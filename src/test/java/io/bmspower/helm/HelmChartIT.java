@@ -7,10 +7,10 @@ import com.marcnuri.helm.Helm;
 import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.testing.LocalControlPlane;
 import io.bmspower.testing.OperatorHarness;
+import io.bmspower.testing.ServiceAccountTokens;
 import io.bmspower.testing.SimulatorFixture;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -154,18 +154,7 @@ class HelmChartIT {
                   .get())
           .isNotNull();
       String token =
-          admin
-              .serviceAccounts()
-              .inNamespace(operatorNamespace)
-              .withName("bpo-bms-power-operator")
-              .tokenRequest(
-                  new TokenRequestBuilder()
-                      .withNewSpec()
-                      .withExpirationSeconds(3600L)
-                      .endSpec()
-                      .build())
-              .getStatus()
-              .getToken();
+          ServiceAccountTokens.request(admin, operatorNamespace, "bpo-bms-power-operator");
       Config adminConfig = admin.getConfiguration();
       Config asOperator =
           new ConfigBuilder()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -156,19 +155,7 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
 
   private String serviceAccountKubeconfig(String serviceAccount, String namespace)
       throws IOException {
-    String token =
-        admin
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
+    String token = ServiceAccountTokens.request(admin, namespace, serviceAccount);
     Config config = admin.getConfiguration();
     String authority =
         config.getCaCertData() != null
