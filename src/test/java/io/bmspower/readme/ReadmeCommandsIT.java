@@ -73,7 +73,7 @@ class ReadmeCommandsIT {
       env.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
       env.put("PATH", toolPath() + ":" + System.getenv("PATH"));
       for (String helmHome : List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")) {
-        env.put(helmHome, Files.createDirectories(WORK.resolve("helm-home")).toAbsolutePath() + "");
+        env.put(helmHome, Files.createDirectories(WORK.resolve(helmHome)).toAbsolutePath() + "");
       }
 
       assertThat(bash("command -v kubectl && command -v helm", env).exit())
@@ -87,7 +87,7 @@ class ReadmeCommandsIT {
         for (Command command : commands) {
           String shell =
               command.isMake() ? "make -n" + command.text().substring(4) : command.text();
-          transcript.add("$ " + shell + "    # " + command);
+          transcript.add("$ " + shell + "    # README.md:" + command.line());
           Result result = bash(shell, env);
           transcript.add(result.output());
           assertThat(result.exit())
@@ -101,9 +101,10 @@ class ReadmeCommandsIT {
         Files.write(WORK.resolve("transcript.txt"), transcript);
       }
 
-      assertThat(transcript)
+      assertThat(String.join("\n", transcript))
           .as("the example's servers were stopped through the installed chart")
-          .anyMatch(line -> line.contains("condition met"));
+          .contains("stop-rack-a condition met")
+          .containsPattern("\n  Phase: +Succeeded\n");
       var submitted = sim.stats().path("submissionsPerServer");
       assertThat(submitted.size()).isEqualTo(2);
       submitted.forEach(count -> assertThat(count.asInt()).isEqualTo(1));
