@@ -12,7 +12,6 @@ import io.bmspower.testing.LocalControlPlane;
 import io.bmspower.testing.SimulatorFixture;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -141,18 +140,7 @@ public final class Bench {
       client
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .serverSideApply();
-      client
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("bms-credentials")
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .withStringData(
-                      Map.of(
-                          "accessKey", sim.options.accessKey, "secretKey", sim.options.secretKey))
-                  .build())
-          .create();
+      client.resource(SimulatorFixture.akSkSecret(ns, "bms-credentials", sim.options)).create();
       OperatorSettings settings = new OperatorSettings();
       settings.namespaces = Set.of(ns);
       settings.healthPort = -1;

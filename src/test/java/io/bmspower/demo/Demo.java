@@ -3,8 +3,8 @@ package io.bmspower.demo;
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.simulator.SimulatorOptions;
 import io.bmspower.testing.LocalControlPlane;
+import io.bmspower.testing.SimulatorFixture;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
 import java.io.File;
@@ -120,14 +120,7 @@ public final class Demo {
               new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
           .serverSideApply();
       client
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("bms-credentials")
-                  .withNamespace(NAMESPACE)
-                  .endMetadata()
-                  .withStringData(Map.of("accessKey", sim.accessKey, "secretKey", sim.secretKey))
-                  .build())
+          .resource(SimulatorFixture.akSkSecret(NAMESPACE, "bms-credentials", sim))
           .serverSideApply();
     }
 
@@ -298,24 +291,8 @@ public final class Demo {
   }
 
   /** The kubectl built by make test-env, else the one on the PATH. */
-  static String kubectlBinary() throws IOException {
-    Path k8s = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s");
-    if (System.getenv("KUBE_API_TEST_DIR") != null) {
-      k8s = Path.of(System.getenv("KUBE_API_TEST_DIR"), "k8s");
-    }
-    if (Files.isDirectory(k8s)) {
-      try (Stream<Path> dirs = Files.list(k8s)) {
-        var found =
-            dirs.map(d -> d.resolve("kubectl"))
-                .filter(Files::isExecutable)
-                .sorted()
-                .reduce((a, b) -> b);
-        if (found.isPresent()) {
-          return found.get().toString();
-        }
-      }
-    }
-    return "kubectl";
+  static String kubectlBinary() {
+    return LocalControlPlane.builtTool("kubectl").map(Path::toString).orElse("kubectl");
   }
 
   private static String jar() {

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -140,21 +142,12 @@ class ReadmeCommandsIT {
   }
 
   /** The directories holding the kubectl and helm that {@code make test-env} built, if any. */
-  private static String toolPath() throws IOException {
-    List<String> dirs = new ArrayList<>();
-    for (String tool : List.of("k8s/*/kubectl", "helm/*/helm")) {
-      Path parent = LocalControlPlane.testDir().resolve(tool.substring(0, tool.indexOf('/')));
-      String binary = tool.substring(tool.lastIndexOf('/') + 1);
-      if (Files.isDirectory(parent)) {
-        try (Stream<Path> versions = Files.list(parent)) {
-          versions
-              .filter(d -> Files.isExecutable(d.resolve(binary)))
-              .findFirst()
-              .ifPresent(d -> dirs.add(d.toAbsolutePath().toString()));
-        }
-      }
-    }
-    return String.join(":", dirs);
+  private static String toolPath() {
+    return Stream.of("kubectl", "helm")
+        .map(LocalControlPlane::builtTool)
+        .flatMap(Optional::stream)
+        .map(tool -> tool.getParent().toString())
+        .collect(Collectors.joining(":"));
   }
 
   private static void recreate(Path dir) throws IOException {

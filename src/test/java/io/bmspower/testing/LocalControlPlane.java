@@ -11,8 +11,11 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -126,28 +129,33 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   private static void requireBinaries(Path testDir) {
-    Path k8s = testDir.resolve("k8s");
-    boolean found = false;
-    if (Files.isDirectory(k8s)) {
-      try (Stream<Path> dirs = Files.list(k8s)) {
-        found =
-            dirs.anyMatch(
-                d ->
-                    Files.isExecutable(d.resolve("kube-apiserver"))
-                        && Files.isExecutable(d.resolve("etcd"))
-                        && Files.isExecutable(d.resolve("kubectl")));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    if (!found) {
+    if (builtDir(testDir.resolve("k8s"), "kube-apiserver", "etcd", "kubectl").isEmpty()) {
       throw new IllegalStateException(
           "No kube-apiserver, etcd and kubectl binaries under "
-              + k8s
+              + testDir.resolve("k8s")
               + ". Run `make test-env` to compile them from the Go module proxy (once per machine),"
               + " or set "
               + ALLOW_DOWNLOAD_ENV
               + "=true to let kube-api-test download them.");
+    }
+  }
+
+  /** kubectl or helm as {@code make test-env} built them, if it did. */
+  public static Optional<Path> builtTool(String binary) {
+    Path versions = testDir().resolve(binary.equals("helm") ? "helm" : "k8s");
+    return builtDir(versions, binary).map(dir -> dir.resolve(binary).toAbsolutePath());
+  }
+
+  /** The newest version directory under {@code versions} that holds all these binaries. */
+  private static Optional<Path> builtDir(Path versions, String... binaries) {
+    if (!Files.isDirectory(versions)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> dirs = Files.list(versions)) {
+      return dirs.filter(d -> Stream.of(binaries).allMatch(b -> Files.isExecutable(d.resolve(b))))
+          .max(Comparator.naturalOrder());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

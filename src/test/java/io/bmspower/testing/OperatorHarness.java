@@ -79,17 +79,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public Secret createAkSkSecret(String name) {
-    return client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .endMetadata()
-                .withStringData(
-                    Map.of("accessKey", sim.options.accessKey, "secretKey", sim.options.secretKey))
-                .build())
-        .create();
+    return client.resource(SimulatorFixture.akSkSecret(namespace, name, sim.options)).create();
   }
 
   public Secret createPasswordSecret(String name, String password) {

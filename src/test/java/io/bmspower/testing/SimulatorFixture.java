@@ -10,6 +10,8 @@ import io.bmspower.cloud.IamTokenProvider;
 import io.bmspower.cloud.RateBudget;
 import io.bmspower.simulator.BmsSimulator;
 import io.bmspower.simulator.SimulatorOptions;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** A simulator on a free port, and clients for it. */
@@ -46,6 +49,17 @@ public final class SimulatorFixture implements AutoCloseable {
     options.jobDuration = Duration.ofMillis(300);
     configure.accept(options);
     return new SimulatorFixture(options, clock);
+  }
+
+  /** A Secret holding the simulator's AK/SK, as the operator reads it. */
+  public static Secret akSkSecret(String namespace, String name, SimulatorOptions options) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(Map.of("accessKey", options.accessKey, "secretKey", options.secretKey))
+        .build();
   }
 
   public Credentials.AkSk akSk() {
