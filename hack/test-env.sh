@@ -2,7 +2,9 @@
 # Builds kube-apiserver, kubectl and etcd from the Go module proxy into the directory fabric8
 # kube-api-test reads in offline mode: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-<os>-<arch>/,
 # and the helm CLI (for ReadmeCommandsIT, which runs the README's commands) into
-# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/helm/<version>-<os>-<arch>/.
+# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/helm/<version>-<os>-<arch>/, and hack/kstatus (the kstatus
+# library behind Flux health checks, for KstatusTest) into
+# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/kstatus/<version>-<os>-<arch>/.
 # Idempotent: builds only what is missing. Versions are pinned by the go.mod files beside this
 # script (go.sum committed).
 set -euo pipefail
@@ -11,6 +13,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 K8S_VERSION="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$HERE/test-env/kube-apiserver/go.mod")"
 ETCD_VERSION="$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" {print $3}' "$HERE/test-env/etcd/go.mod")"
 HELM_VERSION="$(awk '$1 == "require" && $2 == "helm.sh/helm/v3" {print $3}' "$HERE/test-env/helm/go.mod")"
+KSTATUS_VERSION="$(awk '$1 == "require" && $2 == "sigs.k8s.io/cli-utils" {print $3}' "$HERE/kstatus/go.mod")"
 TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 
 if ! command -v go >/dev/null 2>&1; then
@@ -23,6 +26,7 @@ GOOS="$(go env GOOS)"
 GOARCH="$(go env GOARCH)"
 TARGET="$TEST_DIR/k8s/${K8S_VERSION#v}-$GOOS-$GOARCH"
 HELM_TARGET="$TEST_DIR/helm/${HELM_VERSION#v}-$GOOS-$GOARCH"
+KSTATUS_TARGET="$TEST_DIR/kstatus/${KSTATUS_VERSION#v}-$GOOS-$GOARCH"
 export CGO_ENABLED=0 GOFLAGS=-mod=readonly
 
 build_helm() {
@@ -45,7 +49,27 @@ build_helm() {
   echo "test-env: ready in $HELM_TARGET"
 }
 
+build_kstatus() {
+  if [[ -x "$KSTATUS_TARGET/kstatus" ]]; then
+    echo "test-env: kstatus $KSTATUS_VERSION already in $KSTATUS_TARGET"
+    return
+  fi
+  echo "test-env: compiling hack/kstatus (cli-utils $KSTATUS_VERSION) into $KSTATUS_TARGET"
+  local staging
+  staging="$(mktemp -d "$TEST_DIR/kstatus.build.XXXXXX")"
+  (cd "$HERE/kstatus" && go build -trimpath -ldflags "-s -w" -o "$staging/kstatus" .) ||
+    { rm -rf "$staging"; exit 1; }
+  # A smoke run, so a binary that cannot compute a status is never installed.
+  echo '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}' | "$staging/kstatus"
+  mkdir -p "$(dirname "$KSTATUS_TARGET")"
+  rm -rf "$KSTATUS_TARGET"
+  mv "$staging" "$KSTATUS_TARGET"
+  chmod 755 "$KSTATUS_TARGET"
+  echo "test-env: ready in $KSTATUS_TARGET"
+}
+
 mkdir -p "$TEST_DIR"
+build_kstatus
 build_helm
 
 if [[ -x "$TARGET/kube-apiserver" && -x "$TARGET/kubectl" && -x "$TARGET/etcd" ]]; then
