@@ -140,9 +140,9 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
-  /** kubectl or helm as {@code make test-env} built them, if it did. */
+  /** kubectl, helm or kstatus as {@code make test-env} built them, if it did. */
   public static Optional<Path> builtTool(String binary) {
-    Path versions = testDir().resolve(binary.equals("helm") ? "helm" : "k8s");
+    Path versions = testDir().resolve(binary.equals("kubectl") ? "k8s" : binary);
     return builtDir(versions, binary).map(dir -> dir.resolve(binary).toAbsolutePath());
   }
 
