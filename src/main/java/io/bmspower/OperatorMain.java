@@ -89,9 +89,7 @@ public final class OperatorMain {
     }
 
     public void stop() {
-      if (coalescer != null) {
-        coalescer.close();
-      }
+      coalescer.close();
       operator.stop();
     }
   }
@@ -121,10 +119,12 @@ public final class OperatorMain {
                     new LeaderElectionConfiguration(settings.leaseName, settings.leaseNamespace));
               }
             });
+    // One way to make a call: with merging off, every call has one participant.
     SubmissionCoalescer coalescer =
         settings.batchAcrossResources
-            ? new SubmissionCoalescer(settings.batchLinger, settings.batchMaxWait, hooks)
-            : null;
+            ? new SubmissionCoalescer(
+                settings.batchLinger, settings.batchMaxWait, Integer.MAX_VALUE, hooks)
+            : new SubmissionCoalescer(Duration.ZERO, Duration.ZERO, 1, hooks);
     BareMetalPowerActionReconciler reconciler =
         new BareMetalPowerActionReconciler(
             kubernetes,

@@ -1,6 +1,5 @@
 package io.bmspower.cloud;
 
-import io.bmspower.api.v1alpha1.PowerAction;
 import java.util.List;
 
 /**
@@ -12,7 +11,7 @@ public interface BmsClient {
   int MAX_SERVERS_PER_CALL = 1000;
 
   /** Submits the batch action for up to 1,000 servers; returns the job ID. */
-  String submit(PowerAction action, List<String> serverIds);
+  String submit(CloudAction action, List<String> serverIds);
 
   Job getJob(String jobId);
 

@@ -2,12 +2,10 @@ package io.bmspower.cloud;
 
 import java.time.Duration;
 
-/** Timeouts and retry policy of cloud calls. */
+/** Timeouts, rate budgets and TLS of cloud calls. */
 public record CloudClientSettings(
     Duration connectTimeout,
     Duration requestTimeout,
-    int queryAttempts,
-    Backoff queryBackoff,
     int actionsPerMinute,
     int queriesPerMinute,
     TlsSettings tls) {
@@ -19,8 +17,6 @@ public record CloudClientSettings(
     return new CloudClientSettings(
         Duration.ofSeconds(10),
         Duration.ofSeconds(30),
-        4,
-        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10)),
         DEFAULT_ACTIONS_PER_MINUTE,
         DEFAULT_QUERIES_PER_MINUTE,
         TlsSettings.verified());
@@ -28,34 +24,16 @@ public record CloudClientSettings(
 
   public CloudClientSettings withRates(int actionsPerMinute, int queriesPerMinute) {
     return new CloudClientSettings(
-        connectTimeout,
-        requestTimeout,
-        queryAttempts,
-        queryBackoff,
-        actionsPerMinute,
-        queriesPerMinute,
-        tls);
+        connectTimeout, requestTimeout, actionsPerMinute, queriesPerMinute, tls);
   }
 
   public CloudClientSettings withTls(TlsSettings tls) {
     return new CloudClientSettings(
-        connectTimeout,
-        requestTimeout,
-        queryAttempts,
-        queryBackoff,
-        actionsPerMinute,
-        queriesPerMinute,
-        tls);
+        connectTimeout, requestTimeout, actionsPerMinute, queriesPerMinute, tls);
   }
 
   public CloudClientSettings withRequestTimeout(Duration requestTimeout) {
     return new CloudClientSettings(
-        connectTimeout,
-        requestTimeout,
-        queryAttempts,
-        queryBackoff,
-        actionsPerMinute,
-        queriesPerMinute,
-        tls);
+        connectTimeout, requestTimeout, actionsPerMinute, queriesPerMinute, tls);
   }
 }

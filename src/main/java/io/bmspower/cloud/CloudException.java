@@ -1,13 +1,18 @@
 package io.bmspower.cloud;
 
+import java.time.Duration;
+
 /** A failed cloud call: HTTP status, the cloud's error code and message, request ID and class. */
 public class CloudException extends RuntimeException {
+
+  /** The code of {@link #throttledLocally}: the request was not sent. */
+  public static final String LOCAL_BUDGET = "LOCAL_BUDGET";
 
   private final int httpStatus;
   private final String code;
   private final String requestId;
   private final ErrorClass errorClass;
-  private final transient java.time.Duration retryAfter;
+  private final transient Duration retryAfter;
 
   public CloudException(
       int httpStatus,
@@ -15,7 +20,7 @@ public class CloudException extends RuntimeException {
       String message,
       String requestId,
       ErrorClass errorClass,
-      java.time.Duration retryAfter,
+      Duration retryAfter,
       Throwable cause) {
     super(message, cause);
     this.httpStatus = httpStatus;
@@ -38,6 +43,25 @@ public class CloudException extends RuntimeException {
         cause);
   }
 
+  /**
+   * The operator's own rate budget for {@code operation} is spent: the request was not sent, and
+   * may be sent after {@code wait}.
+   */
+  public static CloudException throttledLocally(String operation, Duration wait) {
+    return new CloudException(
+        0,
+        LOCAL_BUDGET,
+        "the operator's own rate budget for "
+            + operation
+            + " is spent; it frees in "
+            + wait.toMillis()
+            + " ms. The request was not sent.",
+        null,
+        ErrorClass.RETRYABLE,
+        wait,
+        null);
+  }
+
   /** 0 when no HTTP answer came. */
   public int httpStatus() {
     return httpStatus;
@@ -55,8 +79,11 @@ public class CloudException extends RuntimeException {
     return errorClass;
   }
 
-  /** The wait a 429 asked for, or null. */
-  public java.time.Duration retryAfter() {
+  /**
+   * The wait a 429 asked for (at most {@link ResponseParser#MAX_RETRY_AFTER}) or the local budget
+   * needs, or null.
+   */
+  public Duration retryAfter() {
     return retryAfter;
   }
 

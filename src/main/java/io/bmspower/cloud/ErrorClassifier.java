@@ -1,6 +1,5 @@
 package io.bmspower.cloud;
 
-import io.bmspower.api.v1alpha1.PowerAction;
 import java.util.Set;
 
 /** Maps an HTTP status and the cloud's error code to an {@link ErrorClass}. */
@@ -50,10 +49,10 @@ public final class ErrorClassifier {
    * Classifies one server's failure in a job. A server already in the wanted state is done: Stop of
    * a stopped server (BMS.0039), Start of a running one (BMS.0038).
    */
-  public static ErrorClass classifySubJob(PowerAction action, String code) {
+  public static ErrorClass classifySubJob(CloudAction action, String code) {
     String c = code == null ? "" : code;
-    if ((action == PowerAction.Stop && c.equals("BMS.0039"))
-        || (action == PowerAction.Start && c.equals("BMS.0038"))) {
+    if ((action == CloudAction.STOP && c.equals("BMS.0039"))
+        || (action == CloudAction.START && c.equals("BMS.0038"))) {
       return ErrorClass.ALREADY_DONE;
     }
     if (c.equals("BMS.0040")) {

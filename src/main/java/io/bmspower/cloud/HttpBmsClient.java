@@ -3,7 +3,6 @@ package io.bmspower.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bmspower.api.v1alpha1.PowerAction;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -22,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The BMS API over {@code java.net.http}: AK/SK signing or IAM tokens, shared rate budgets, GETs
- * retried with capped jittered backoff, POSTs sent exactly once.
+ * The BMS API over {@code java.net.http}: AK/SK signing or IAM tokens and shared rate budgets. It
+ * never waits: each call is one HTTP exchange, and a call the budget cannot take now fails with
+ * {@link CloudException#throttledLocally} without being sent, so the caller reschedules instead of
+ * holding a reconcile thread. A POST is sent at most once.
  */
 public final class HttpBmsClient implements BmsClient {
 
@@ -78,7 +79,7 @@ public final class HttpBmsClient implements BmsClient {
   }
 
   @Override
-  public String submit(PowerAction action, List<String> serverIds) {
+  public String submit(CloudAction action, List<String> serverIds) {
     if (serverIds.isEmpty() || serverIds.size() > MAX_SERVERS_PER_CALL) {
       throw new IllegalArgumentException(
           "an action call carries 1 to "
@@ -87,7 +88,7 @@ public final class HttpBmsClient implements BmsClient {
               + serverIds.size());
     }
     byte[] body = actionBody(action, serverIds).toString().getBytes(StandardCharsets.UTF_8);
-    acquire(actionBudget);
+    reserve(actionBudget, "submit");
     JsonNode answer = send("submit", "POST", endpoint.resolve("/baremetalservers/action"), body, 1);
     String jobId = ResponseParser.jobId(answer);
     if (jobId == null || jobId.isBlank()) {
@@ -121,40 +122,29 @@ public final class HttpBmsClient implements BmsClient {
         query("listServers", "/baremetalservers/detail?limit=" + limit + "&offset=" + page));
   }
 
-  static ObjectNode actionBody(PowerAction action, List<String> serverIds) {
+  static ObjectNode actionBody(CloudAction action, List<String> serverIds) {
     ObjectNode body = ResponseParser.JSON.createObjectNode();
-    ObjectNode inner =
-        switch (action) {
-          case Stop -> body.putObject("os-stop").put("type", "HARD");
-          case Start -> body.putObject("os-start");
-          case Reboot -> body.putObject("reboot").put("type", "HARD");
-        };
+    ObjectNode inner = body.putObject(action.wireName());
+    if (action != CloudAction.START) {
+      // HARD is the only type the cloud honours; os-start has no type.
+      inner.put("type", "HARD");
+    }
     ArrayNode servers = inner.putArray("servers");
     serverIds.forEach(id -> servers.addObject().put("id", id));
     return body;
   }
 
+  /** One GET; a failure is the caller's to retry at its next reconcile. */
   private JsonNode query(String operation, String pathAndQuery) {
-    URI uri = endpoint.resolve(pathAndQuery);
-    for (int attempt = 0; ; attempt++) {
-      acquire(queryBudget);
-      try {
-        return send(operation, "GET", uri, null, 1);
-      } catch (CloudException e) {
-        if (e.errorClass() != ErrorClass.RETRYABLE && e.errorClass() != ErrorClass.AMBIGUOUS
-            || attempt + 1 >= settings.queryAttempts()) {
-          throw e;
-        }
-        Duration wait =
-            e.retryAfter() != null ? e.retryAfter() : settings.queryBackoff().delay(attempt);
-        LOG.debug(
-            "retrying query: operation={} attempt={} wait={} cause={}",
-            operation,
-            attempt + 1,
-            wait,
-            e.code());
-        sleep(wait);
-      }
+    reserve(queryBudget, operation);
+    return send(operation, "GET", endpoint.resolve(pathAndQuery), null, 1);
+  }
+
+  /** Takes a permit now or fails without sending: waiting would block a reconcile thread. */
+  private static void reserve(RateBudget budget, String operation) {
+    long waitNanos = budget.tryReserve();
+    if (waitNanos > 0) {
+      throw CloudException.throttledLocally(operation, Duration.ofNanos(waitNanos));
     }
   }
 
@@ -252,24 +242,6 @@ public final class HttpBmsClient implements BmsClient {
 
   private void observe(String operation, String outcome, long startedNanos) {
     observer.called(operation, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
-  }
-
-  private static void acquire(RateBudget budget) {
-    try {
-      budget.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CloudException.network("rate budget wait", false, e);
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CloudException.network("backoff wait", false, e);
-    }
   }
 
   @Override

@@ -6,7 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A token bucket of calls per minute shared by every caller of one (endpoint, project). A 429
- * pauses it ({@link #pause}) so all callers slow down together.
+ * pauses it ({@link #pause}) so all callers slow down together. It never blocks: {@link
+ * #tryReserve} says how long to wait and the caller reschedules.
  */
 public final class RateBudget {
 
@@ -37,22 +38,12 @@ public final class RateBudget {
     this.pausedUntil = lastRefill;
   }
 
-  /** Takes one permit, waiting as long as needed. */
-  public void acquire() throws InterruptedException {
-    while (true) {
-      long waitNanos = tryReserve();
-      if (waitNanos == 0) {
-        return;
-      }
-      TimeUnit.NANOSECONDS.sleep(waitNanos);
-    }
-  }
-
   /** Takes a permit if one is free now and returns 0; otherwise returns how long to wait. */
   public synchronized long tryReserve() {
     long now = nanoClock.getAsLong();
     if (now < pausedUntil) {
-      return pausedUntil - now;
+      // Nothing refills during a pause: after it, a permit still takes its steady-rate time.
+      return pausedUntil - now + (long) Math.ceil(Math.max(0, 1 - available) / permitsPerNano);
     }
     available = Math.min(capacity, available + (now - lastRefill) * permitsPerNano);
     lastRefill = now;
@@ -63,12 +54,16 @@ public final class RateBudget {
     return (long) Math.ceil((1 - available) / permitsPerNano);
   }
 
-  /** The cloud throttled us: nobody calls for {@code duration}, and the burst is spent. */
+  /**
+   * The cloud throttled us: nobody calls for {@code duration}, and the burst is spent, so calls
+   * resume at the steady rate, not all at once, when it ends.
+   */
   public synchronized void pause(Duration duration) {
     throttles++;
     long until = nanoClock.getAsLong() + duration.toNanos();
     pausedUntil = Math.max(pausedUntil, until);
     available = 0;
+    lastRefill = Math.max(lastRefill, pausedUntil);
   }
 
   public synchronized long throttles() {

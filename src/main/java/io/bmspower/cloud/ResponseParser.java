@@ -13,6 +13,12 @@ public final class ResponseParser {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The longest {@code Retry-After} honoured: a larger one (even a day) means this, so a gateway's
+   * odd answer cannot park every caller of a budget for long.
+   */
+  public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(2);
+
   private ResponseParser() {}
 
   public static JsonNode tree(String body) {
@@ -122,7 +128,9 @@ public final class ResponseParser {
   private static Optional<Duration> seconds(String header) {
     try {
       long s = Long.parseLong(header.trim());
-      return s >= 0 ? Optional.of(Duration.ofSeconds(s)) : Optional.empty();
+      return s >= 0
+          ? Optional.of(Duration.ofSeconds(Math.min(s, MAX_RETRY_AFTER.toSeconds())))
+          : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -2,14 +2,27 @@ package io.bmspower.reconciler;
 
 import io.bmspower.api.v1alpha1.BareMetalPowerActionSpec;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
 
-/** The deterministic plan: servers in spec order, {@code batchSize} per batch. */
+/**
+ * The deterministic plan: the set of servers in canonical order (lower-cased, de-duplicated,
+ * sorted), {@code batchSize} per batch. Any permutation or spelling of the same set is the same
+ * plan, so a batch's members never depend on positions in the spec.
+ */
 public record BatchPlan(List<String> servers, int batchSize) {
 
   public static BatchPlan of(BareMetalPowerActionSpec spec) {
     int size =
         spec.getBatchSize() == null ? BareMetalPowerActionSpec.MAX_BATCH_SIZE : spec.getBatchSize();
-    return new BatchPlan(spec.getServers(), size);
+    return new BatchPlan(canonical(spec.getServers()), size);
+  }
+
+  /** Lower-cased, de-duplicated, sorted. */
+  public static List<String> canonical(List<String> servers) {
+    TreeSet<String> set = new TreeSet<>();
+    servers.forEach(id -> set.add(id.trim().toLowerCase(Locale.ROOT)));
+    return List.copyOf(set);
   }
 
   public int batches() {
@@ -23,7 +36,7 @@ public record BatchPlan(List<String> servers, int batchSize) {
   public int offsetOf(int index, String serverId) {
     int from = index * batchSize;
     List<String> range = servers.subList(from, from + rangeSize(index));
-    return range.indexOf(serverId);
+    return range.indexOf(serverId.toLowerCase(Locale.ROOT));
   }
 
   public List<String> members(int index, String members) {

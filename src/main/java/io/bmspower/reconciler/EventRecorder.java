@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Kubernetes Events on a resource's transitions; a failure to record one never fails a reconcile.
  */
-public class EventRecorder {
+public class EventRecorder implements Reports.EventSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   static final String COMPONENT = "bms-power-operator";
@@ -25,22 +25,22 @@ public class EventRecorder {
     this.clock = clock;
   }
 
-  public void normal(BareMetalPowerAction resource, String reason, String message) {
-    record(resource, "Normal", reason, message);
-  }
-
-  public void warning(BareMetalPowerAction resource, String reason, String message) {
-    record(resource, "Warning", reason, message);
+  @Override
+  public void event(BareMetalPowerAction resource, boolean warning, String reason, String message) {
+    record(resource, warning ? "Warning" : "Normal", reason, message);
   }
 
   private void record(BareMetalPowerAction resource, String type, String reason, String message) {
-    LOG.info(
-        "event: resource={}/{} type={} reason={} message={}",
-        resource.getMetadata().getNamespace(),
-        resource.getMetadata().getName(),
-        type,
-        reason,
-        message);
+    LOG.atInfo()
+        .setMessage("event: {} {}")
+        .addArgument(reason)
+        .addArgument(message)
+        .addKeyValue(
+            "resource",
+            resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
+        .addKeyValue("type", type)
+        .addKeyValue("reason", reason)
+        .log();
     String now = Rfc3339.format(clock.instant());
     try {
       client

@@ -1,652 +1,297 @@
 package io.bmspower.reconciler;
 
-import io.bmspower.OperatorMetrics;
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.api.v1alpha1.BareMetalPowerActionSpec;
 import io.bmspower.api.v1alpha1.BareMetalPowerActionStatus;
 import io.bmspower.api.v1alpha1.BatchState;
-import io.bmspower.api.v1alpha1.BatchStatus;
-import io.bmspower.api.v1alpha1.FailedServer;
+import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.api.v1alpha1.RetrySpec;
-import io.bmspower.cloud.Backoff;
-import io.bmspower.cloud.BmsClient;
-import io.bmspower.cloud.CloudException;
-import io.bmspower.cloud.ErrorClass;
-import io.bmspower.cloud.ErrorClassifier;
-import io.bmspower.cloud.Job;
-import io.bmspower.cloud.JobStatus;
-import io.bmspower.cloud.ServerDetails;
-import io.bmspower.cloud.SubJob;
-import io.bmspower.reconciler.ReconcileHooks.Point;
-import java.time.Duration;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
- * One reconcile pass over one resource with resolved credentials: observe jobs, recover ambiguous
- * submissions, submit what is due, and sum up. Status writes go through {@code writer}, which uses
- * optimistic locking, so a stale view can never submit twice.
+ * One reconcile pass over a working copy of one resource: its ledger, status factory and reports,
+ * and the side effects that may happen only once the status recording them is written.
  */
 final class Pass {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Pass.class);
-  static final int FINISHED_ENTRIES_KEPT = 10;
   static final int DRY_RUN_ENTRIES_SHOWN = 20;
 
-  private final Context ctx;
-  private BareMetalPowerAction resource;
-  private final BareMetalPowerActionSpec spec;
-  private final BareMetalPowerActionStatus status;
-  private final BatchPlan plan;
-  private final BmsClient client;
+  private final BareMetalPowerAction resource;
+  private final BareMetalPowerActionStatus before;
   private final Instant now;
-  private final int maxAttempts;
-  private final SubmissionCoalescer.Key coalescerKey;
+  private final StatusFactory status;
+  private final BatchLedger ledger;
+  private final Reports reports = new Reports();
+  private final List<Runnable> afterWrite = new ArrayList<>();
+  private final boolean first;
+  private boolean intents;
 
-  /** What a pass needs from the reconciler around it. */
-  record Context(
-      ReconcilerSettings settings,
-      JobTracker jobs,
-      EventRecorder events,
-      ReconcileHooks hooks,
-      UnaryOperator<BareMetalPowerAction> writer,
-      Map<String, Integer> submitFailures,
-      OperatorMetrics metrics,
-      SubmissionCoalescer coalescer) {}
-
-  Pass(
-      Context ctx,
-      BareMetalPowerAction resource,
-      BmsClient client,
-      SubmissionCoalescer.Key coalescerKey,
-      Instant now) {
-    this.ctx = ctx;
-    this.coalescerKey = coalescerKey;
+  Pass(BareMetalPowerAction resource, Instant now, BatchLedger.Backoff backoff) {
     this.resource = resource;
-    this.spec = resource.getSpec();
-    this.status = resource.getStatus();
-    this.plan = BatchPlan.of(spec);
-    this.client = client;
+    if (resource.getStatus() == null) {
+      resource.setStatus(new BareMetalPowerActionStatus());
+    }
+    BareMetalPowerActionStatus s = resource.getStatus();
+    this.before = Serialization.clone(s);
     this.now = now;
-    this.maxAttempts =
+    this.first = s.getStartTime() == null;
+    long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 1L);
+    this.status = new StatusFactory(s, generation, now);
+    BareMetalPowerActionSpec spec = resource.getSpec();
+    int maxAttempts =
         spec.getRetry() == null || spec.getRetry().getMaxAttempts() == null
             ? RetrySpec.DEFAULT_MAX_ATTEMPTS
             : spec.getRetry().getMaxAttempts();
+    this.ledger =
+        new BatchLedger(
+            s,
+            BatchPlan.of(spec),
+            CloudActions.of(spec.getAction()),
+            maxAttempts,
+            now,
+            backoff,
+            reports);
   }
 
   BareMetalPowerAction resource() {
     return resource;
   }
 
-  // ---- observe -------------------------------------------------------------------------------
-
-  /** Polls due jobs (shared with other resources on the same job) and folds finished ones. */
-  void observe() {
-    for (BatchStatus entry : List.copyOf(status.getBatches())) {
-      if (entry.getState() != BatchState.Running || entry.getJobId() == null) {
-        continue;
-      }
-      Job job;
-      try {
-        job = ctx.jobs().poll(jobKey(entry.getJobId()), now, () -> client.getJob(entry.getJobId()));
-      } catch (CloudException e) {
-        if (e.errorClass() == ErrorClass.CREDENTIALS) {
-          throw e;
-        }
-        if (e.httpStatus() == 404) {
-          LOG.warn(
-              "job {} of {} is gone; reading its servers' state instead", entry.getJobId(), name());
-          entry.setMessage(
-              "job "
-                  + entry.getJobId()
-                  + " can no longer be queried; recovered from the servers' state");
-          recoverFromServers(entry);
-          continue;
-        }
-        LOG.info("poll of job {} failed, will retry: {}", entry.getJobId(), e.getMessage());
-        continue;
-      }
-      if (job == null) {
-        continue;
-      }
-      ctx.hooks().at(Point.AFTER_POLL);
-      if (job.status().isFinished()) {
-        fold(entry, job);
-      }
-    }
+  BareMetalPowerActionSpec spec() {
+    return resource.getSpec();
   }
 
-  /** The tracker's key of a job: job IDs are unique per cloud endpoint. */
-  String jobKey(String jobId) {
-    return client.toString() + "|" + jobId;
+  BareMetalPowerActionStatus statusData() {
+    return resource.getStatus();
   }
 
-  /** Records the outcomes of merged calls this resource took part in. */
-  void collectOutcomes() {
-    if (!coalescing()) {
-      return;
-    }
-    for (BatchStatus entry : List.copyOf(status.getBatches())) {
-      if (entry.getState() != BatchState.Submitting || entry.getJobId() != null) {
-        continue;
-      }
-      var outcome = ctx.coalescer().take(ticket(entry));
-      if (outcome.isEmpty()) {
-        continue;
-      }
-      List<String> servers = plan.members(entry.getIndex(), entry.getMembers());
-      if (outcome.get().jobId() == null) {
-        handleSubmitError(entry, servers, outcome.get().error());
-        continue;
-      }
-      recordJobId(entry, servers, outcome.get().jobId(), outcome.get().participants());
-    }
+  String uid() {
+    return resource.getMetadata().getUid();
   }
 
-  /** Takes back requests still waiting to be merged (suspend, deletion): none was sent. */
-  void withdrawQueued() {
-    if (!coalescing()) {
-      return;
-    }
-    boolean changed = false;
-    for (BatchStatus entry : status.getBatches()) {
-      if (entry.getState() == BatchState.Submitting
-          && entry.getJobId() == null
-          && ctx.coalescer().cancel(ticket(entry))) {
-        entry.setState(BatchState.Pending);
-        entry.setSubmittedAt(null);
-        entry.setMessage("withdrawn before the action call");
-        changed = true;
-      }
-    }
-    if (changed) {
-      write();
-    }
-  }
-
-  /** A merged call this resource joined has not been recorded yet. */
-  boolean awaitingMergedCall() {
-    return coalescing()
-        && status.getBatches().stream()
-            .anyMatch(
-                b ->
-                    b.getState() == BatchState.Submitting
-                        && b.getJobId() == null
-                        && ctx.coalescer().pending(ticket(b)));
-  }
-
-  private boolean coalescing() {
-    return ctx.coalescer() != null && coalescerKey != null;
-  }
-
-  private SubmissionCoalescer.Ticket ticket(BatchStatus entry) {
-    return new SubmissionCoalescer.Ticket(
-        resource.getMetadata().getUid(), entry.getIndex(), entry.getAttempt());
-  }
-
-  /** Submissions without an answer: after a grace period, the servers' real state decides. */
-  void recoverAmbiguous() {
-    for (BatchStatus entry : List.copyOf(status.getBatches())) {
-      if (coalescing() && ctx.coalescer().pending(ticket(entry))) {
-        continue;
-      }
-      if (entry.getState() == BatchState.Submitting
-          && entry.getJobId() == null
-          && !now.isBefore(
-              Rfc3339.parse(entry.getSubmittedAt()).plus(ctx.settings().ambiguousGrace()))) {
-        recoverFromServers(entry);
-      }
-    }
-  }
-
-  private void recoverFromServers(BatchStatus entry) {
-    List<String> servers = plan.members(entry.getIndex(), entry.getMembers());
-    Map<String, ServerDetails> details = ServerDirectory.lookup(client, servers);
-    Instant submittedAt = Rfc3339.parse(entry.getSubmittedAt());
-    int taken = 0;
-    int failed = 0;
-    BitSet resubmit = new BitSet();
-    for (String id : servers) {
-      ServerDetails d = details.get(id.toLowerCase(Locale.ROOT));
-      if (d == null) {
-        fail(id, "BMS.0040", "The server does not exist.", entry.getAttempt());
-        failed++;
-      } else if (provablyTaken(d, submittedAt)) {
-        taken++;
-      } else {
-        resubmit.set(plan.offsetOf(entry.getIndex(), id));
-      }
-    }
-    String message =
-        "no answer to the action call; the servers' state shows "
-            + taken
-            + " taken, "
-            + resubmit.cardinality()
-            + " not taken (resubmitted)"
-            + (failed > 0 ? ", " + failed + " unknown" : "");
-    finishEntry(entry, taken, failed, message);
-    if (!resubmit.isEmpty()) {
-      addRetryEntry(entry, resubmit, Duration.ZERO);
-    }
-    ctx.events()
-        .normal(resource, "SubmissionRecovered", "batch " + entry.getIndex() + ": " + message);
-  }
-
-  private boolean provablyTaken(ServerDetails d, Instant submittedAt) {
-    String task = d.taskState() == null ? "" : d.taskState().toLowerCase(Locale.ROOT);
-    return switch (spec.getAction()) {
-      case Stop -> d.isOff() || task.equals("powering-off");
-      case Start -> d.isOn() || task.equals("powering-on");
-      case Reboot -> task.startsWith("reboot") || updatedSince(d, submittedAt);
-    };
-  }
-
-  private static boolean updatedSince(ServerDetails d, Instant since) {
-    try {
-      return d.updated() != null && !Instant.parse(d.updated()).isBefore(since.minusSeconds(1));
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** Folds a finished job into counters, failures and, for retryable failures, a next attempt. */
-  void fold(BatchStatus entry, Job job) {
-    Map<String, SubJob> byServer = new HashMap<>();
-    job.subJobs()
-        .forEach(
-            s -> {
-              if (s.serverId() != null) {
-                byServer.put(s.serverId().toLowerCase(Locale.ROOT), s);
-              }
-            });
-    int from = entry.getIndex() * plan.batchSize();
-    BitSet members = Members.decode(entry.getMembers(), plan.rangeSize(entry.getIndex()));
-    int succeeded = 0;
-    int failed = 0;
-    BitSet retry = new BitSet();
-    String retryCode = null;
-    for (int offset = members.nextSetBit(0); offset >= 0; offset = members.nextSetBit(offset + 1)) {
-      String id = plan.servers().get(from + offset);
-      SubJob sub = byServer.get(id.toLowerCase(Locale.ROOT));
-      if (sub != null && sub.status() == JobStatus.SUCCESS) {
-        succeeded++;
-        continue;
-      }
-      String code =
-          sub == null
-              ? "NO_SUBJOB"
-              : sub.status() == JobStatus.FAIL
-                  ? Optional.ofNullable(sub.errorCode()).orElse("UNKNOWN")
-                  : "NOT_FINISHED";
-      String reason =
-          sub == null
-              ? "The job did not report this server."
-              : Optional.ofNullable(sub.failReason())
-                  .orElse("The job ended with this server " + sub.status() + ".");
-      ErrorClass cls =
-          sub == null || sub.status() != JobStatus.FAIL
-              ? ErrorClass.RETRYABLE
-              : ErrorClassifier.classifySubJob(spec.getAction(), code);
-      if (cls == ErrorClass.ALREADY_DONE) {
-        succeeded++;
-      } else if (cls == ErrorClass.RETRYABLE && entry.getAttempt() < maxAttempts) {
-        retry.set(offset);
-        retryCode = code;
-      } else {
-        fail(id, code, reason, entry.getAttempt());
-        failed++;
-      }
-    }
-    String message =
-        retry.isEmpty()
-            ? null
-            : retry.cardinality()
-                + " server(s) failed retryably ("
-                + retryCode
-                + "); attempt "
-                + (entry.getAttempt() + 1)
-                + " of "
-                + maxAttempts
-                + " follows";
-    finishEntry(entry, succeeded, failed, message);
-    entry.setRetrying(retry.isEmpty() ? null : retry.cardinality());
-    if (!retry.isEmpty()) {
-      addRetryEntry(entry, retry, backoff(entry.getAttempt() - 1));
-    }
-    if (failed > 0 || !retry.isEmpty()) {
-      ctx.events()
-          .warning(
-              resource,
-              "BatchFinished",
-              "batch "
-                  + entry.getIndex()
-                  + " attempt "
-                  + entry.getAttempt()
-                  + " (job "
-                  + entry.getJobId()
-                  + "): "
-                  + succeeded
-                  + " done, "
-                  + failed
-                  + " failed"
-                  + (retry.isEmpty() ? "" : ", " + retry.cardinality() + " to retry"));
-    }
-  }
-
-  private void finishEntry(BatchStatus entry, int succeeded, int failed, String message) {
-    int size = entry.getSize();
-    entry.setState(
-        failed == 0 && succeeded == size
-            ? BatchState.Succeeded
-            : succeeded == 0 ? BatchState.Failed : BatchState.PartiallySucceeded);
-    entry.setSucceeded(succeeded);
-    entry.setFailed(failed);
-    entry.setFinishedAt(Rfc3339.format(now));
-    if (message != null) {
-      entry.setMessage(message);
-    }
-    status.setSucceeded(nz(status.getSucceeded()) + succeeded);
-    status.setFailed(nz(status.getFailed()) + failed);
-    ctx.metrics().servers("succeeded", succeeded);
-    ctx.metrics().servers("failed", failed);
-    pruneFinished();
-  }
-
-  private void addRetryEntry(BatchStatus previous, BitSet offsets, Duration wait) {
-    BatchStatus next = new BatchStatus();
-    next.setIndex(previous.getIndex());
-    next.setAttempt(previous.getAttempt() + 1);
-    next.setSize(offsets.cardinality());
-    next.setState(BatchState.Pending);
-    next.setMembers(Members.encode(offsets, plan.rangeSize(previous.getIndex())));
-    next.setNotBefore(Rfc3339.format(now.plus(wait)));
-    status.getBatches().add(next);
-  }
-
-  // ---- act -----------------------------------------------------------------------------------
-
-  /** Submits due batches while the per-resource concurrency allows. */
-  void act() {
-    while (active() < ctx.settings().maxActiveJobsPerResource()) {
-      BatchStatus entry = nextSubmittable();
-      if (entry == null) {
-        return;
-      }
-      entry.setState(BatchState.Submitting);
-      entry.setSubmittedAt(Rfc3339.format(now));
-      entry.setNotBefore(null);
-      entry.setMessage(null);
-      entry.setJobId(null);
-      ctx.hooks().at(Point.BEFORE_INTENT);
-      write();
-      ctx.hooks().at(Point.AFTER_INTENT);
-      List<String> servers = plan.members(entry.getIndex(), entry.getMembers());
-      if (coalescing()) {
-        ctx.coalescer().enqueue(coalescerKey, ticket(entry), servers, client);
-        continue;
-      }
-      String jobId;
-      try {
-        jobId = client.submit(spec.getAction(), servers);
-      } catch (CloudException e) {
-        if (!handleSubmitError(entry, servers, e)) {
-          return;
-        }
-        continue;
-      }
-      ctx.hooks().at(Point.AFTER_POST);
-      recordJobId(entry, servers, jobId, 1);
-    }
-  }
-
-  /** The cloud accepted the call: record its job right away. */
-  private void recordJobId(
-      BatchStatus entry, List<String> servers, String jobId, int participants) {
-    ctx.submitFailures().remove(key(entry));
-    entry.setState(BatchState.Running);
-    entry.setJobId(jobId);
-    write();
-    ctx.hooks().at(Point.AFTER_JOB_ID);
-    ctx.events()
-        .normal(
-            resource,
-            "BatchSubmitted",
-            "batch "
-                + entry.getIndex()
-                + " attempt "
-                + entry.getAttempt()
-                + ": "
-                + servers.size()
-                + " server(s), job "
-                + jobId
-                + (participants > 1 ? " (one call shared by " + participants + " resources)" : ""));
-  }
-
-  /** Returns true when the loop may go on submitting. */
-  private boolean handleSubmitError(BatchStatus entry, List<String> servers, CloudException e) {
-    switch (e.errorClass()) {
-      case AMBIGUOUS -> {
-        entry.setMessage(
-            "no answer to the action call ("
-                + e.getMessage()
-                + "); the servers' state will tell after "
-                + ctx.settings().ambiguousGrace().toSeconds()
-                + "s");
-        write();
-        ctx.events()
-            .warning(
-                resource,
-                "SubmissionUnanswered",
-                "batch " + entry.getIndex() + ": " + entry.getMessage());
-        return false;
-      }
-      case RETRYABLE -> {
-        int failures = ctx.submitFailures().merge(key(entry), 1, Integer::sum);
-        Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff(failures - 1);
-        entry.setState(BatchState.Pending);
-        entry.setSubmittedAt(null);
-        entry.setNotBefore(Rfc3339.format(now.plus(wait)));
-        entry.setMessage(
-            "action call refused for now ("
-                + describe(e)
-                + "); retrying in "
-                + wait.toSeconds()
-                + "s");
-        write();
-        return false;
-      }
-      case SERVER_TERMINAL -> {
-        Map<String, ServerDetails> known = ServerDirectory.lookup(client, servers);
-        BitSet remaining = new BitSet();
-        int unknown = 0;
-        for (String id : servers) {
-          if (known.containsKey(id.toLowerCase(Locale.ROOT))) {
-            remaining.set(plan.offsetOf(entry.getIndex(), id));
-          } else {
-            fail(id, "BMS.0040", "The server does not exist.", entry.getAttempt());
-            unknown++;
-          }
-        }
-        if (unknown == 0) {
-          return failWholeEntry(entry, servers, e);
-        }
-        ctx.events()
-            .warning(
-                resource,
-                "UnknownServers",
-                "batch "
-                    + entry.getIndex()
-                    + ": "
-                    + unknown
-                    + " server(s) do not exist (BMS.0040)"
-                    + (remaining.isEmpty()
-                        ? ""
-                        : "; submitting the other " + remaining.cardinality()));
-        if (remaining.isEmpty()) {
-          finishEntry(entry, 0, unknown, unknown + " server(s) do not exist (BMS.0040)");
-        } else {
-          status.setFailed(nz(status.getFailed()) + unknown);
-          ctx.metrics().servers("failed", unknown);
-          entry.setState(BatchState.Pending);
-          entry.setSubmittedAt(null);
-          entry.setMembers(Members.encode(remaining, plan.rangeSize(entry.getIndex())));
-          entry.setSize(remaining.cardinality());
-          entry.setMessage(unknown + " server(s) do not exist (BMS.0040) and were left out");
-        }
-        write();
-        return true;
-      }
-      case CREDENTIALS -> {
-        entry.setState(BatchState.Pending);
-        entry.setSubmittedAt(null);
-        entry.setMessage("credentials refused: " + describe(e));
-        throw e;
-      }
-      default -> {
-        return failWholeEntry(entry, servers, e);
-      }
-    }
-  }
-
-  private boolean failWholeEntry(BatchStatus entry, List<String> servers, CloudException e) {
-    servers.forEach(
-        id ->
-            fail(
-                id,
-                Optional.ofNullable(e.code()).orElse("HTTP_" + e.httpStatus()),
-                e.getMessage(),
-                entry.getAttempt()));
-    finishEntry(entry, 0, servers.size(), "action call refused: " + describe(e));
-    write();
-    ctx.events()
-        .warning(resource, "BatchRefused", "batch " + entry.getIndex() + ": " + entry.getMessage());
-    return true;
-  }
-
-  private BatchStatus nextSubmittable() {
-    Optional<BatchStatus> retry =
-        status.getBatches().stream()
-            .filter(b -> b.getState() == BatchState.Pending)
-            .filter(b -> b.getNotBefore() == null || !now.isBefore(Rfc3339.parse(b.getNotBefore())))
-            .min(
-                Comparator.comparing(BatchStatus::getIndex).thenComparing(BatchStatus::getAttempt));
-    if (retry.isPresent()) {
-      return retry.get();
-    }
-    if (status.getBatches().stream().anyMatch(b -> b.getState() == BatchState.Pending)) {
-      return null;
-    }
-    int next = nz(status.getNextBatch());
-    if (next >= plan.batches()) {
-      return null;
-    }
-    BatchStatus entry = new BatchStatus();
-    entry.setIndex(next);
-    entry.setAttempt(1);
-    entry.setSize(plan.rangeSize(next));
-    status.getBatches().add(entry);
-    status.setNextBatch(next + 1);
-    return entry;
-  }
-
-  // ---- dry run -------------------------------------------------------------------------------
-
-  /** Checks every server exists and reports the plan; no action call. */
-  void dryRun() {
-    Map<String, ServerDetails> known = ServerDirectory.lookup(client, plan.servers());
-    List<BatchStatus> shown = new ArrayList<>();
-    for (int i = 0; i < Math.min(plan.batches(), DRY_RUN_ENTRIES_SHOWN); i++) {
-      BatchStatus entry = new BatchStatus();
-      entry.setIndex(i);
-      entry.setAttempt(1);
-      entry.setSize(plan.rangeSize(i));
-      entry.setState(BatchState.Pending);
-      entry.setMessage("dry run: not submitted");
-      shown.add(entry);
-    }
-    status.setBatches(shown);
-    int unknown = 0;
-    for (String id : plan.servers()) {
-      if (!known.containsKey(id.toLowerCase(Locale.ROOT))) {
-        fail(id, "BMS.0040", "The server does not exist.", 0);
-        unknown++;
-      }
-    }
-    status.setFailed(unknown);
-    status.setSucceeded(0);
-  }
-
-  // ---- helpers -------------------------------------------------------------------------------
-
-  void fail(String id, String code, String reason, int attempts) {
-    status.getFailureCounts().merge(code, 1, Integer::sum);
-    String shortReason =
-        reason == null || reason.length() <= 200 ? reason : reason.substring(0, 200) + "...";
-    String common =
-        status.getFailureReasons().putIfAbsent(code, shortReason == null ? "" : shortReason);
-    String own = common == null || common.equals(shortReason) ? null : shortReason;
-    if (status.getFailedServers().size() < BareMetalPowerActionStatus.MAX_FAILED_SERVERS) {
-      status.getFailedServers().add(new FailedServer(id, code, own, attempts));
-    } else {
-      status.setFailedServersTruncated(true);
-    }
-  }
-
-  int active() {
-    return (int)
-        status.getBatches().stream()
-            .filter(
-                b -> b.getState() == BatchState.Submitting || b.getState() == BatchState.Running)
-            .count();
-  }
-
-  private void pruneFinished() {
-    List<BatchStatus> finished =
-        status.getBatches().stream().filter(b -> b.getState().isFinished()).toList();
-    int excess = finished.size() - FINISHED_ENTRIES_KEPT;
-    for (int i = 0; i < excess; i++) {
-      status.getBatches().remove(finished.get(i));
-    }
-  }
-
-  /**
-   * Writes the status (optimistic lock); the working copy keeps its objects, takes the new version.
-   */
-  void write() {
-    BareMetalPowerAction written = ctx.writer().apply(resource);
-    resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
-  }
-
-  private Duration backoff(int attempt) {
-    return new Backoff(ctx.settings().retryBackoffBase(), ctx.settings().retryBackoffCap())
-        .delay(attempt);
-  }
-
-  private String key(BatchStatus entry) {
-    return resource.getMetadata().getUid() + "/" + entry.getIndex() + "/" + entry.getAttempt();
-  }
-
-  private String name() {
+  String name() {
     return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
-  static String describe(CloudException e) {
-    return (e.code() != null ? e.code() + ": " : "")
-        + e.getMessage()
-        + (e.httpStatus() > 0 ? " (HTTP " + e.httpStatus() + ")" : "");
+  Instant now() {
+    return now;
   }
 
-  static int nz(Integer i) {
-    return i == null ? 0 : i;
+  StatusFactory status() {
+    return status;
+  }
+
+  BatchLedger ledger() {
+    return ledger;
+  }
+
+  Reports reports() {
+    return reports;
+  }
+
+  boolean changed() {
+    return !resource.getStatus().equals(before);
+  }
+
+  /** Runs once the status this pass computed is written. */
+  void afterWrite(Runnable effect) {
+    afterWrite.add(effect);
+  }
+
+  List<Runnable> effects() {
+    return List.copyOf(afterWrite);
+  }
+
+  /** This pass records the intent of an action call: its write must precede the call. */
+  void intentRecorded() {
+    intents = true;
+  }
+
+  boolean recordsIntent() {
+    return intents;
+  }
+
+  boolean dryRun() {
+    return Boolean.TRUE.equals(spec().getDryRun());
+  }
+
+  boolean terminal() {
+    Phase phase = resource.getStatus().getPhase();
+    return phase != null && phase.isTerminal();
+  }
+
+  // ---- decisions ------------------------------------------------------------------------------
+
+  /** The first pass: the plan is fixed and reported. */
+  void acceptIfFirst() {
+    if (!first) {
+      ledger.count();
+      return;
+    }
+    BatchPlan plan = ledger.plan();
+    BareMetalPowerActionStatus s = resource.getStatus();
+    s.setStartTime(Rfc3339.format(now));
+    s.setNextBatch(0);
+    ledger.count();
+    int duplicates = spec().getServers().size() - plan.servers().size();
+    String message =
+        spec().getAction()
+            + " of "
+            + plan.servers().size()
+            + " server(s) in "
+            + plan.batches()
+            + " batch(es) of up to "
+            + plan.batchSize()
+            + (duplicates > 0
+                ? " (" + duplicates + " ID(s) named twice, in another letter case, counted once)"
+                : "")
+            + (Boolean.TRUE.equals(spec().getDryRun()) ? " (dry run)" : "");
+    status.accepted(message);
+    s.setPhase(Phase.Pending);
+    reports.normal(Reason.ACCEPTED, message);
+  }
+
+  boolean deadlinePassed() {
+    Long seconds = spec().getActiveDeadlineSeconds();
+    return seconds != null
+        && !now.isBefore(Rfc3339.parse(resource.getStatus().getStartTime()).plusSeconds(seconds));
+  }
+
+  boolean suspended() {
+    return Boolean.TRUE.equals(spec().getSuspend());
+  }
+
+  void finish(Phase phase, String reason, String message) {
+    ledger.count();
+    status.finished(phase, reason, message);
+    if (phase == Phase.Succeeded) {
+      reports.normal(reason, message);
+    } else {
+      reports.warning(reason, message);
+    }
+  }
+
+  void deadlineExceeded() {
+    ledger.count();
+    finish(
+        Phase.Failed,
+        Reason.DEADLINE_EXCEEDED,
+        "activeDeadlineSeconds ("
+            + spec().getActiveDeadlineSeconds()
+            + "s) passed with "
+            + resource.getStatus().getProgress()
+            + " servers done; jobs already submitted cannot be cancelled");
+  }
+
+  /** Reports the plan and the servers that do not exist; no action call. */
+  void dryRunReport(java.util.Set<String> existing) {
+    BareMetalPowerActionStatus s = resource.getStatus();
+    BatchPlan plan = ledger.plan();
+    List<io.bmspower.api.v1alpha1.BatchStatus> shown = new ArrayList<>();
+    for (int i = 0; i < Math.min(plan.batches(), DRY_RUN_ENTRIES_SHOWN); i++) {
+      BatchAttempt a = BatchAttempt.planned(i, 1, plan.rangeSize(i), null, null);
+      a.entry().setMessage("dry run: not submitted");
+      shown.add(a.entry());
+    }
+    s.setBatches(shown);
+    int unknown = 0;
+    for (String id : plan.servers()) {
+      if (!existing.contains(id)) {
+        ledger.fail(id, "BMS.0040", "The server does not exist.", 0);
+        unknown++;
+      }
+    }
+    s.setFailed(unknown);
+    s.setSucceeded(0);
+    ledger.count();
+    boolean ok = unknown == 0;
+    finish(
+        ok ? Phase.Succeeded : Phase.Failed,
+        ok ? Reason.DRY_RUN_SUCCEEDED : Reason.DRY_RUN_FOUND_UNKNOWN_SERVERS,
+        "dry run: "
+            + plan.servers().size()
+            + " servers would go out in "
+            + plan.batches()
+            + " action call(s) of up to "
+            + plan.batchSize()
+            + "; credentials accepted"
+            + (ok ? "; every server exists" : "; " + unknown + " server(s) do not exist"));
+  }
+
+  /** Sums up: finished, suspended, or in progress (and, when so, what it waits for). */
+  void summarize(String waitingFor) {
+    ledger.count();
+    BareMetalPowerActionStatus s = resource.getStatus();
+    if (ledger.allDone()) {
+      Phase phase =
+          s.getFailed() == 0
+              ? Phase.Succeeded
+              : s.getSucceeded() == 0 ? Phase.Failed : Phase.PartiallySucceeded;
+      String message =
+          s.getSucceeded()
+              + " of "
+              + s.getTotal()
+              + " servers done, "
+              + s.getFailed()
+              + " failed"
+              + (s.getFailureCounts().isEmpty() ? "" : " " + s.getFailureCounts());
+      finish(
+          phase,
+          phase == Phase.Succeeded
+              ? Reason.ALL_SERVERS_DONE
+              : phase == Phase.Failed ? Reason.ALL_SERVERS_FAILED : Reason.SOME_SERVERS_FAILED,
+          message);
+      return;
+    }
+    int active = ledger.active();
+    if (suspended()) {
+      if (!status.isSuspended()) {
+        reports.normal(
+            Reason.SUSPENDED,
+            "nothing new is submitted; " + active + " job(s) already submitted run to their end");
+      }
+      status.suspended(
+          "spec.suspend is true: nothing new is submitted; "
+              + s.getInProgress()
+              + " server(s) in jobs already submitted, "
+              + s.getPending()
+              + " waiting",
+          active > 0);
+      return;
+    }
+    if (status.isSuspended()) {
+      reports.normal(Reason.RESUMED, "spec.suspend is false again: submitting resumes");
+    }
+    String waiting =
+        ledger.in(BatchState.Pending).stream()
+            .map(a -> a.entry().getMessage())
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null);
+    String reason =
+        waitingFor != null
+            ? Reason.WAITING_FOR_OTHER_ACTION
+            : active > 0 ? Reason.JOBS_RUNNING : Reason.WAITING_TO_SUBMIT;
+    String message =
+        waitingFor != null
+            ? waitingFor
+            : active
+                + " job(s) running; "
+                + s.getProgress()
+                + " servers done"
+                + (waiting != null ? "; " + waiting : "");
+    boolean wasWaiting =
+        status
+            .find(ConditionType.Progressing)
+            .map(c -> Reason.WAITING_FOR_OTHER_ACTION.equals(c.getReason()))
+            .orElse(false);
+    if (waitingFor != null && !wasWaiting) {
+      reports.normal(Reason.WAITING_FOR_OTHER_ACTION, waitingFor);
+    }
+    status.inProgress(reason, message, ledger.started());
   }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Reads the real state of many servers with as few calls as it can: the list API (1,000 a page)
  * when the whole inventory takes fewer pages than the servers asked about, else one details call
- * each. A server absent from the answer does not exist.
+ * each. A server absent from the answer does not exist. Keys are lower-cased IDs.
  */
 final class ServerDirectory {
 

@@ -1,10 +1,11 @@
 package io.bmspower.reconciler;
 
-import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.cloud.BmsClient;
+import io.bmspower.cloud.CloudAction;
 import io.bmspower.cloud.CloudEndpoint;
 import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.Credentials;
+import io.bmspower.cloud.ErrorClass;
 import io.bmspower.reconciler.ReconcileHooks.Point;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,38 +24,67 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges action requests of different resources for the same (endpoint, credentials, action) that
- * are ready together into one call of up to 1,000 servers. Each resource records its intent before
- * it joins; the outcome (the shared job ID, or the error) waits here for the resource's next pass
- * to record. Nothing here survives a restart, and nothing needs to: an intent without an outcome is
- * recovered from the servers' state, per resource.
+ * The one way an action call is made. Requests of different resources for the same (endpoint,
+ * credentials, action) that are ready together go out as one call of up to 1,000 servers, never
+ * naming a server twice; with merging off, every call has one participant. Each resource records
+ * its intent before it joins; the outcome (the job ID, or the error) stays here until the
+ * resource's status write has recorded it and {@link #acknowledge} is called. A merged call the
+ * cloud refused without acting (an unknown server, a bad parameter) is re-sent per participant, so
+ * one resource's bad input never fails another's servers. Nothing here survives a restart: an
+ * intent without an outcome is recovered from the servers' state, per resource.
  */
 public final class SubmissionCoalescer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SubmissionCoalescer.class);
 
-  record Key(CloudEndpoint endpoint, Credentials credentials, PowerAction action) {}
+  record Key(CloudEndpoint endpoint, Credentials credentials, CloudAction action) {}
 
   /** One submission attempt of one resource's batch. */
   record Ticket(String uid, int index, int attempt) {}
 
-  /** A finished call as one participant sees it: a job ID, or the error. */
-  record Outcome(String jobId, CloudException error, int participants) {}
+  /**
+   * A call as one participant sees it: a job ID, the error, or withdrawn (never sent); and the
+   * version of the Secret whose credentials made the call.
+   */
+  record Outcome(
+      String jobId,
+      CloudException error,
+      boolean withdrawn,
+      int participants,
+      String secretVersion) {}
 
   private record Request(
-      Ticket ticket, List<String> servers, BmsClient client, long arrivedNanos) {}
+      Ticket ticket,
+      List<String> servers,
+      BmsClient client,
+      String secretVersion,
+      boolean solo,
+      long arrivedNanos) {
+    Request asSolo() {
+      return new Request(ticket, servers, client, secretVersion, true, arrivedNanos);
+    }
+  }
 
   private final Duration linger;
   private final Duration maxWait;
+  private final int maxParticipants;
   private final ReconcileHooks hooks;
   private final ScheduledExecutorService executor;
   private final Map<Key, ArrayDeque<Request>> queues = new ConcurrentHashMap<>();
   private final Set<Ticket> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<Ticket, Outcome> outcomes = new ConcurrentHashMap<>();
 
-  public SubmissionCoalescer(Duration linger, Duration maxWait, ReconcileHooks hooks) {
+  /** System.nanoTime before which no call goes out for a key: the local action budget is spent. */
+  private final Map<Key, Long> notBefore = new ConcurrentHashMap<>();
+
+  /**
+   * @param maxParticipants 1 sends every request on its own (merging off)
+   */
+  public SubmissionCoalescer(
+      Duration linger, Duration maxWait, int maxParticipants, ReconcileHooks hooks) {
     this.linger = linger;
     this.maxWait = maxWait;
+    this.maxParticipants = maxParticipants;
     this.hooks = hooks;
     this.executor =
         Executors.newScheduledThreadPool(
@@ -67,30 +97,44 @@ public final class SubmissionCoalescer implements AutoCloseable {
   }
 
   /** Queues a request whose intent is already recorded. */
-  void enqueue(Key key, Ticket ticket, List<String> servers, BmsClient client) {
+  void enqueue(
+      Key key, Ticket ticket, List<String> servers, BmsClient client, String secretVersion) {
     ArrayDeque<Request> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
     synchronized (queue) {
-      queue.add(new Request(ticket, List.copyOf(servers), client, System.nanoTime()));
+      queue.add(
+          new Request(
+              ticket, List.copyOf(servers), client, secretVersion, false, System.nanoTime()));
     }
     executor.execute(() -> flushIfReady(key));
     executor.schedule(() -> flushIfReady(key), linger.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Queued or in flight: the outcome is not known yet. */
+  /** Queued, in flight, or answered but not yet acknowledged: this instance knows the ticket. */
   boolean pending(Ticket ticket) {
-    return inFlight.contains(ticket) || queued(ticket);
+    return inFlight.contains(ticket) || outcomes.containsKey(ticket) || queued(ticket);
   }
 
-  /** Takes the outcome of a finished call, once. */
-  Optional<Outcome> take(Ticket ticket) {
-    return Optional.ofNullable(outcomes.remove(ticket));
+  /** The outcome of a finished call; it stays until {@link #acknowledge}d. */
+  Optional<Outcome> outcome(Ticket ticket) {
+    return Optional.ofNullable(outcomes.get(ticket));
   }
 
-  /** Withdraws a request not yet sent; true when it was withdrawn (so nothing was submitted). */
-  boolean cancel(Ticket ticket) {
+  /** The outcome is recorded in the resource's status: forget it. */
+  void acknowledge(Ticket ticket) {
+    outcomes.remove(ticket);
+  }
+
+  /**
+   * Withdraws a request not yet sent; true when it was withdrawn (so nothing was submitted). The
+   * withdrawal is an outcome like any other: it stays until acknowledged.
+   */
+  boolean withdraw(Ticket ticket) {
     for (ArrayDeque<Request> queue : queues.values()) {
       synchronized (queue) {
-        if (queue.removeIf(r -> r.ticket().equals(ticket))) {
+        Request r = queue.stream().filter(q -> q.ticket().equals(ticket)).findFirst().orElse(null);
+        if (r != null) {
+          queue.remove(r);
+          outcomes.put(ticket, new Outcome(null, null, true, 0, r.secretVersion()));
           return true;
         }
       }
@@ -98,13 +142,26 @@ public final class SubmissionCoalescer implements AutoCloseable {
     return false;
   }
 
-  /** Withdraws every request of a resource not yet sent (it is being deleted). */
-  void cancelAll(String uid) {
+  /** The resource is gone: withdraw what is queued and forget its outcomes. */
+  void forget(String uid) {
     for (ArrayDeque<Request> queue : queues.values()) {
       synchronized (queue) {
         queue.removeIf(r -> r.ticket().uid().equals(uid));
       }
     }
+    outcomes.keySet().removeIf(t -> t.uid().equals(uid));
+  }
+
+  /** Nothing queued or in flight (outcomes may wait to be acknowledged). */
+  boolean idle() {
+    return inFlight.isEmpty()
+        && queues.values().stream()
+            .allMatch(
+                q -> {
+                  synchronized (q) {
+                    return q.isEmpty();
+                  }
+                });
   }
 
   private boolean queued(Ticket ticket) {
@@ -129,38 +186,55 @@ public final class SubmissionCoalescer implements AutoCloseable {
         return;
       }
       long now = System.nanoTime();
+      if (now < notBefore.getOrDefault(key, Long.MIN_VALUE)) {
+        return;
+      }
       long newest = queue.stream().mapToLong(Request::arrivedNanos).max().orElse(now);
-      long oldest = queue.peekFirst().arrivedNanos();
+      long oldest = queue.stream().mapToLong(Request::arrivedNanos).min().orElse(now);
       int queuedServers = queue.stream().mapToInt(r -> r.servers().size()).sum();
       boolean ready =
-          queuedServers >= BmsClient.MAX_SERVERS_PER_CALL
+          maxParticipants == 1
+              || queue.peekFirst().solo()
+              || queuedServers >= BmsClient.MAX_SERVERS_PER_CALL
               || now - newest >= linger.toNanos()
               || now - oldest >= maxWait.toNanos();
       if (!ready) {
         return;
       }
-      call = pack(queue);
+      call = pack(queue, maxParticipants);
       call.forEach(r -> inFlight.add(r.ticket()));
     }
     executor.execute(() -> send(key, call));
     if (!queue.isEmpty()) {
-      executor.schedule(() -> flushIfReady(key), linger.toMillis(), TimeUnit.MILLISECONDS);
+      executor.schedule(
+          () -> flushIfReady(key),
+          maxParticipants == 1 ? 0 : linger.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
   }
 
-  /** Up to 1,000 servers, at most one request per resource (its batchSize is its own limit). */
-  private static List<Request> pack(ArrayDeque<Request> queue) {
+  /**
+   * Up to 1,000 servers and {@code maxParticipants} requests, at most one request per resource (its
+   * batchSize is its own limit), never one server twice; a request marked alone goes on its own.
+   */
+  private static List<Request> pack(ArrayDeque<Request> queue, int maxParticipants) {
     List<Request> call = new ArrayList<>();
     Set<String> resources = new HashSet<>();
-    int servers = 0;
+    Set<String> servers = new HashSet<>();
     for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
       Request r = it.next();
-      if (servers + r.servers().size() > BmsClient.MAX_SERVERS_PER_CALL
-          || !resources.add(r.ticket().uid())) {
+      boolean fits =
+          servers.size() + r.servers().size() <= BmsClient.MAX_SERVERS_PER_CALL
+              && call.size() < maxParticipants
+              && !resources.contains(r.ticket().uid())
+              && r.servers().stream().noneMatch(servers::contains)
+              && (call.isEmpty() || !r.solo() && !call.get(0).solo());
+      if (!fits) {
         continue;
       }
       call.add(r);
-      servers += r.servers().size();
+      resources.add(r.ticket().uid());
+      servers.addAll(r.servers());
       it.remove();
     }
     return call;
@@ -169,20 +243,36 @@ public final class SubmissionCoalescer implements AutoCloseable {
   private void send(Key key, List<Request> call) {
     List<String> servers = new ArrayList<>();
     call.forEach(r -> servers.addAll(r.servers()));
-    Outcome outcome;
+    CloudException error = null;
+    String jobId = null;
     try {
-      String jobId = call.get(0).client().submit(key.action(), servers);
-      outcome = new Outcome(jobId, null, call.size());
-      LOG.info(
-          "merged action call: action={} resources={} servers={} jobId={}",
-          key.action(),
-          call.size(),
-          servers.size(),
-          jobId);
+      jobId = call.get(0).client().submit(key.action(), servers);
+      LOG.atInfo()
+          .setMessage("action call accepted")
+          .addKeyValue("action", key.action())
+          .addKeyValue("resources", call.size())
+          .addKeyValue("servers", servers.size())
+          .addKeyValue("jobId", jobId)
+          .log();
     } catch (CloudException e) {
-      outcome = new Outcome(null, e, call.size());
+      error = e;
     } catch (RuntimeException e) {
-      outcome = new Outcome(null, CloudException.network("submit", true, e), call.size());
+      error = CloudException.network("submit", true, e);
+    }
+    if (error != null && CloudException.LOCAL_BUDGET.equals(error.code())) {
+      // Not sent: the requests wait, still withdrawable, until the budget frees.
+      notBefore.put(key, System.nanoTime() + error.retryAfter().toNanos());
+      requeue(key, call, false, error.retryAfter());
+      return;
+    }
+    if (error != null && call.size() > 1 && nothingExecuted(error)) {
+      LOG.atInfo()
+          .setMessage("merged action call refused without acting; re-sending each resource alone")
+          .addKeyValue("resources", call.size())
+          .addKeyValue("code", error.code())
+          .log();
+      requeue(key, call, true, Duration.ZERO);
+      return;
     }
     try {
       hooks.at(Point.AFTER_POST);
@@ -191,9 +281,29 @@ public final class SubmissionCoalescer implements AutoCloseable {
       return;
     }
     for (Request r : call) {
-      outcomes.put(r.ticket(), outcome);
+      outcomes.put(r.ticket(), new Outcome(jobId, error, false, call.size(), r.secretVersion()));
       inFlight.remove(r.ticket());
     }
+  }
+
+  /** The call was not made, or must be made per participant: back to the head of the queue. */
+  private void requeue(Key key, List<Request> call, boolean alone, Duration after) {
+    ArrayDeque<Request> queue = queues.get(key);
+    synchronized (queue) {
+      for (int i = call.size() - 1; i >= 0; i--) {
+        queue.addFirst(alone ? call.get(i).asSolo() : call.get(i));
+        inFlight.remove(call.get(i).ticket());
+      }
+    }
+    executor.schedule(
+        () -> flushIfReady(key), Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  /** The cloud refused the whole call for its content, before acting on any server. */
+  static boolean nothingExecuted(CloudException e) {
+    return (e.errorClass() == ErrorClass.SERVER_TERMINAL || e.errorClass() == ErrorClass.TERMINAL)
+        && e.httpStatus() >= 400
+        && e.httpStatus() < 500;
   }
 
   @Override

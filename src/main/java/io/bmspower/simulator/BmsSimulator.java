@@ -2,13 +2,11 @@ package io.bmspower.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.cloud.AkSkSigner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,14 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A BMS API simulator over HTTP(S): IAM tokens, AK/SK signature checks, the batch action, jobs,
- * server details and list, the documented error bodies, rate limits, and fault injection.
+ * A BMS API simulator over HTTP(S): IAM tokens, AK/SK signature checks and the faults only a
+ * connection has (latency, an answer dropped after accepting); the API's answers (rate limits,
+ * validation, jobs, server details and list, the documented error bodies) come from {@link
+ * SimulatedApi}, which in-process test clients share.
  */
 public final class BmsSimulator implements AutoCloseable {
 
@@ -52,17 +47,13 @@ public final class BmsSimulator implements AutoCloseable {
 
   private final SimulatorOptions options;
   private final Clock clock;
-  private final SimulatedCloud cloud;
+  private final SimulatedApi api;
   private final HttpServer server;
   private final ExecutorService executor;
   private final SelfSignedCertificate certificate;
   private final Map<String, TokenGrant> tokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
-  private final Map<String, ArrayDeque<Instant>> windows = new ConcurrentHashMap<>();
-  private final AtomicLong apiRequests = new AtomicLong();
-  private final AtomicLong actionCalls = new AtomicLong();
   private final AtomicInteger dropsLeft;
-  private final Random faults;
 
   private record TokenGrant(String projectId, Instant expires) {}
 
@@ -73,9 +64,8 @@ public final class BmsSimulator implements AutoCloseable {
   public BmsSimulator(SimulatorOptions options, Clock clock) throws IOException {
     this.options = options;
     this.clock = clock;
-    this.cloud = new SimulatedCloud(options);
+    this.api = new SimulatedApi(options, new SimulatedCloud(options));
     this.dropsLeft = new AtomicInteger(options.dropAfterAccept);
-    this.faults = new Random(options.seed);
     InetSocketAddress address = new InetSocketAddress(options.host, options.port);
     if (options.https) {
       certificate = new SelfSignedCertificate();
@@ -125,7 +115,7 @@ public final class BmsSimulator implements AutoCloseable {
   }
 
   public List<String> inventory() {
-    return cloud.inventoryOrder();
+    return api.cloud().inventoryOrder();
   }
 
   /** The server IDs a simulator with this inventory size and seed has, in order. */
@@ -171,40 +161,23 @@ public final class BmsSimulator implements AutoCloseable {
       if (authError != null) {
         return;
       }
-      if (throttled(operation)) {
-        if (options.retryAfterSeconds >= 0) {
-          exchange
-              .getResponseHeaders()
-              .set("Retry-After", String.valueOf(options.retryAfterSeconds));
-        }
-        respond(
-            exchange,
-            operation,
-            429,
-            gatewayError(
-                "APIG.0308",
-                "The throttling threshold has been reached: policy user over ratelimit,limit:"
-                    + limit(operation)
-                    + ",time:1 minute"));
-        return;
-      }
-      if (options.serverErrorRate > 0 && nextFault() < options.serverErrorRate) {
-        boolean unavailable = nextFault() < 0.5;
-        respond(
-            exchange,
-            operation,
-            unavailable ? 503 : 500,
-            unavailable
-                ? gatewayError("APIG.0203", "Backend unavailable")
-                : bmsError("BMS.9999", "Internal server error (injected)."));
-        return;
-      }
       Instant now = clock.instant();
+      SimulatedApi.Answer refused = api.throttle(operation, now);
+      if (refused == null) {
+        refused = api.fault();
+      }
+      if (refused != null) {
+        respond(exchange, operation, refused);
+        return;
+      }
       switch (operation) {
         case "submit" -> submit(exchange, body, now);
-        case "getJob" -> getJob(exchange, rest.substring("jobs/".length()), now);
+        case "getJob" ->
+            respond(exchange, operation, api.job(rest.substring("jobs/".length()), now));
         case "listServers" -> listServers(exchange, uri, now);
-        case "getServer" -> getServer(exchange, rest.substring("baremetalservers/".length()), now);
+        case "getServer" ->
+            respond(
+                exchange, operation, api.server(rest.substring("baremetalservers/".length()), now));
         default -> apiNotFound(exchange, operation);
       }
     } catch (InterruptedException e) {
@@ -215,7 +188,8 @@ public final class BmsSimulator implements AutoCloseable {
           exchange.getRequestMethod(),
           exchange.getRequestURI().getPath(),
           e);
-      respond(exchange, operation, 500, bmsError("BMS.9999", "Internal server error."));
+      respond(
+          exchange, operation, 500, SimulatedApi.bmsError("BMS.9999", "Internal server error."));
     }
   }
 
@@ -291,7 +265,7 @@ public final class BmsSimulator implements AutoCloseable {
           exchange,
           operation,
           400,
-          bmsError("Common.0018", "tenantId in token is not the same with in URL."));
+          SimulatedApi.bmsError("Common.0018", "tenantId in token is not the same with in URL."));
       return "Common.0018";
     }
     return null;
@@ -302,13 +276,13 @@ public final class BmsSimulator implements AutoCloseable {
         exchange,
         operation,
         404,
-        gatewayError(
+        SimulatedApi.gatewayError(
             "APIG.0101", "The API does not exist or has not been published in the environment."));
   }
 
   private String refuse(
       HttpExchange exchange, String operation, int status, String code, String message) {
-    respond(exchange, operation, status, gatewayError(code, message));
+    respond(exchange, operation, status, SimulatedApi.gatewayError(code, message));
     return code;
   }
 
@@ -419,219 +393,27 @@ public final class BmsSimulator implements AutoCloseable {
     respond(exchange, "token", 201, answer);
   }
 
-  // ---- rate limits and faults ----------------------------------------------------------------
-
-  private boolean throttled(String operation) {
-    long n = apiRequests.incrementAndGet();
-    if (options.throttleEvery > 0
-        && options.throttleBurst > 0
-        && (n - 1) % options.throttleEvery < options.throttleBurst) {
-      return true;
-    }
-    int limit = limit(operation);
-    if (!options.rateLimits || limit <= 0) {
-      return false;
-    }
-    ArrayDeque<Instant> window = windows.computeIfAbsent(operation, k -> new ArrayDeque<>());
-    Instant now = clock.instant();
-    synchronized (window) {
-      while (!window.isEmpty() && !window.peekFirst().isAfter(now.minus(Duration.ofMinutes(1)))) {
-        window.pollFirst();
-      }
-      if (window.size() >= limit) {
-        return true;
-      }
-      window.addLast(now);
-      return false;
-    }
-  }
-
-  private int limit(String operation) {
-    return switch (operation) {
-      case "submit" -> options.actionsPerMinute;
-      case "getJob" -> options.jobQueriesPerMinute;
-      case "getServer" -> options.detailsPerMinute;
-      case "listServers" -> options.listsPerMinute;
-      default -> 0;
-    };
-  }
-
-  private synchronized double nextFault() {
-    return faults.nextDouble();
-  }
-
-  // ---- the API -------------------------------------------------------------------------------
+  // ---- the API: answers from SimulatedApi, with the faults only HTTP has ------------------
 
   private void submit(HttpExchange exchange, byte[] body, Instant now) {
-    JsonNode root = tree(body);
-    PowerAction action;
-    JsonNode inner;
-    if (root.has("os-stop")) {
-      action = PowerAction.Stop;
-      inner = root.get("os-stop");
-    } else if (root.has("os-start")) {
-      action = PowerAction.Start;
-      inner = root.get("os-start");
-    } else if (root.has("reboot")) {
-      action = PowerAction.Reboot;
-      inner = root.get("reboot");
-      if (!inner.has("type")) {
-        respond(
-            exchange,
-            "submit",
-            400,
-            bmsError("BMS.0001", "Fail to parse request, reason: reboot.type is mandatory."));
-        return;
-      }
-    } else {
-      respond(
-          exchange,
-          "submit",
-          400,
-          bmsError(
-              "BMS.0001", "Fail to parse request, reason: expected os-stop, os-start or reboot."));
-      return;
-    }
-    if (inner.has("type") && !"HARD".equals(inner.path("type").asText())) {
-      respond(
-          exchange,
-          "submit",
-          400,
-          bmsError("BMS.0018", "Request parameter is invalid: type must be HARD."));
-      return;
-    }
-    JsonNode serversNode = inner.path("servers");
-    if (!serversNode.isArray()) {
-      respond(
-          exchange,
-          "submit",
-          400,
-          bmsError("BMS.0001", "Fail to parse request, reason: servers must be a list."));
-      return;
-    }
-    if (serversNode.isEmpty() || serversNode.size() > 1000) {
-      respond(
-          exchange,
-          "submit",
-          400,
-          bmsError("BMS.0205", "The number of baremetal servers is out of range for one REquest."));
-      return;
-    }
-    List<String> ids = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (JsonNode s : serversNode) {
-      String id = s.path("id").asText("");
-      if (!id.matches(SimulatedCloud.UUID_PATTERN) || !seen.add(id.toLowerCase())) {
-        respond(
-            exchange,
-            "submit",
-            400,
-            bmsError("BMS.0022", "Request parameter is invalid: server id '" + id + "'."));
-        return;
-      }
-      ids.add(id);
-    }
-    List<String> unknown = cloud.unknown(ids, now);
-    if (!unknown.isEmpty() && options.unknownIds == SimulatorOptions.UnknownIdMode.reject) {
-      respond(
-          exchange,
-          "submit",
-          400,
-          bmsError("BMS.0040", "The server does not exist. " + String.join(",", unknown)));
-      return;
-    }
-    SimulatedCloud.Job job = cloud.submit(action, ids, now);
-    actionCalls.incrementAndGet();
-    if (dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    SimulatedApi.Answer answer = api.submit(tree(body), now);
+    if (answer.ok() && dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       // Accepted, then the connection drops before the answer: the client cannot know.
       count("submit", "dropped");
-      LOG.info("fault: dropping the connection after accepting job {}", job.jobId());
+      LOG.info(
+          "fault: dropping the connection after accepting job {}",
+          answer.body().path("job_id").asText());
       return;
     }
-    ObjectNode answer = JSON.createObjectNode().put("job_id", job.jobId());
-    respond(exchange, "submit", 200, answer);
-  }
-
-  private void getJob(HttpExchange exchange, String jobId, Instant now) {
-    SimulatedCloud.Job job = cloud.job(jobId);
-    if (job == null) {
-      respond(
-          exchange, "getJob", 404, bmsError("BMS.0024", "The job " + jobId + " does not exist."));
-      return;
-    }
-    String status = job.status(now);
-    boolean finished = status.equals("SUCCESS") || status.equals("FAIL");
-    ObjectNode answer = JSON.createObjectNode();
-    answer.put("status", status);
-    ObjectNode entities = answer.putObject("entities");
-    entities.put("sub_jobs_total", job.subJobs().size());
-    ArrayNode subJobs = entities.putArray("sub_jobs");
-    for (SimulatedCloud.SubJob sub : job.subJobs()) {
-      ObjectNode s = subJobs.addObject();
-      s.put(
-          "status",
-          status.equals("INIT")
-              ? "INIT"
-              : !finished ? "RUNNING" : sub.succeeds() ? "SUCCESS" : "FAIL");
-      s.putObject("entities").put("server_id", sub.serverId());
-      s.put("job_id", sub.jobId());
-      s.put("job_type", "baremetalSingleOperate");
-      s.put("begin_time", job.created().toString());
-      s.put("end_time", finished ? job.finishes().toString() : null);
-      s.put("error_code", finished && !sub.succeeds() ? sub.errorCode() : null);
-      s.put("fail_reason", finished && !sub.succeeds() ? sub.failReason() : null);
-    }
-    answer.put("job_id", job.jobId());
-    answer.put("job_type", "baremetalBatchOperate");
-    answer.put("begin_time", job.created().toString());
-    answer.put("end_time", finished ? job.finishes().toString() : null);
-    answer.put("error_code", status.equals("FAIL") ? "BMS.0006" : null);
-    answer.put("fail_reason", status.equals("FAIL") ? "Fail to operate baremetal server." : null);
-    respond(exchange, "getJob", 200, answer);
-  }
-
-  private void getServer(HttpExchange exchange, String serverId, Instant now) {
-    SimulatedCloud.Server server = cloud.server(serverId, now);
-    if (server == null) {
-      respond(exchange, "getServer", 404, bmsError("BMS.0040", "The server does not exist."));
-      return;
-    }
-    ObjectNode answer = JSON.createObjectNode();
-    answer.set("server", serverJson(server));
-    respond(exchange, "getServer", 200, answer);
+    respond(exchange, "submit", answer);
   }
 
   private void listServers(HttpExchange exchange, URI uri, Instant now) {
     Map<String, String> query = query(uri.getRawQuery());
-    int limit = Math.min(1000, Math.max(1, parseInt(query.get("limit"), 25)));
-    int page = Math.max(1, parseInt(query.get("offset"), 1));
-    List<SimulatedCloud.Server> all = cloud.list(now);
-    ObjectNode answer = JSON.createObjectNode();
-    answer.put("count", all.size());
-    ArrayNode servers = answer.putArray("servers");
-    int from = (page - 1) * limit;
-    for (int i = from; i < Math.min(all.size(), from + limit); i++) {
-      servers.add(serverJson(all.get(i)));
-    }
-    respond(exchange, "listServers", 200, answer);
-  }
-
-  private static ObjectNode serverJson(SimulatedCloud.Server s) {
-    ObjectNode n = JSON.createObjectNode();
-    synchronized (s) {
-      boolean on = s.power == SimulatedCloud.Power.ON;
-      boolean rebooting = s.taskState != null && s.taskState.startsWith("reboot");
-      n.put("id", s.id);
-      n.put("name", s.name);
-      n.put("status", rebooting ? "HARD_REBOOT" : on ? "ACTIVE" : "SHUTOFF");
-      n.put("OS-EXT-STS:task_state", s.taskState);
-      n.put("OS-EXT-STS:vm_state", on ? "active" : "stopped");
-      n.put("OS-EXT-STS:power_state", on ? 1 : 4);
-      n.put("locked", false);
-      n.put("host_status", "UP");
-      n.put("updated", s.updated.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-    }
-    return n;
+    respond(
+        exchange,
+        "listServers",
+        api.servers(parseInt(query.get("offset"), 1), parseInt(query.get("limit"), 25), now));
   }
 
   // ---- stats ---------------------------------------------------------------------------------
@@ -640,8 +422,8 @@ public final class BmsSimulator implements AutoCloseable {
     ObjectNode answer = JSON.createObjectNode();
     ObjectNode byOp = answer.putObject("requests");
     new TreeMap<>(requests).forEach((k, v) -> byOp.put(k, v.get()));
-    answer.put("actionCalls", actionCalls.get());
-    Map<String, Integer> submissions = cloud.submissions();
+    answer.put("actionCalls", api.actionCalls());
+    Map<String, Integer> submissions = api.cloud().submissions();
     answer.put("serversSubmitted", submissions.size());
     answer.put(
         "maxSubmissionsPerServer", submissions.values().stream().mapToInt(i -> i).max().orElse(0));
@@ -656,6 +438,13 @@ public final class BmsSimulator implements AutoCloseable {
 
   // ---- helpers -------------------------------------------------------------------------------
 
+  private void respond(HttpExchange exchange, String operation, SimulatedApi.Answer answer) {
+    if (answer.retryAfter() != null) {
+      exchange.getResponseHeaders().set("Retry-After", answer.retryAfter());
+    }
+    respond(exchange, operation, answer.status(), answer.body());
+  }
+
   private void respond(HttpExchange exchange, String operation, int status, JsonNode body) {
     count(operation, String.valueOf(status));
     try {
@@ -669,19 +458,6 @@ public final class BmsSimulator implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("client went away: {}", e.toString());
     }
-  }
-
-  private static ObjectNode bmsError(String code, String message) {
-    ObjectNode n = JSON.createObjectNode();
-    n.putObject("error").put("message", message).put("code", code);
-    return n;
-  }
-
-  private static ObjectNode gatewayError(String code, String message) {
-    return JSON.createObjectNode()
-        .put("error_code", code)
-        .put("error_msg", message)
-        .put("request_id", UUID.randomUUID().toString().replace("-", ""));
   }
 
   private static ObjectNode iamError(String code, String message) {

@@ -1,6 +1,6 @@
 package io.bmspower.simulator;
 
-import io.bmspower.api.v1alpha1.PowerAction;
+import io.bmspower.cloud.CloudAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,7 +100,7 @@ final class SimulatedCloud {
       String serverId, String jobId, boolean succeeds, String errorCode, String failReason) {}
 
   record Job(
-      String jobId, PowerAction action, Instant created, Instant finishes, List<SubJob> subJobs) {
+      String jobId, CloudAction action, Instant created, Instant finishes, List<SubJob> subJobs) {
     String status(Instant now) {
       if (now.isBefore(
           created.plus(
@@ -141,7 +141,7 @@ final class SimulatedCloud {
   }
 
   /** Creates the job: one sub-job per server, each deciding its outcome now. */
-  synchronized Job submit(PowerAction action, List<String> ids, Instant now) {
+  synchronized Job submit(CloudAction action, List<String> ids, Instant now) {
     String jobId = new UUID(jobIds.nextLong(), jobIds.nextLong()).toString().replace("-", "");
     Instant finishes = now.plus(options.jobDuration);
     List<SubJob> subJobs = new ArrayList<>();
@@ -155,7 +155,7 @@ final class SimulatedCloud {
   }
 
   private SubJob subJob(
-      PowerAction action, String id, String subJobId, Instant now, Instant finishes) {
+      CloudAction action, String id, String subJobId, Instant now, Instant finishes) {
     int attempt = submissions.merge(id.toLowerCase(), 1, Integer::sum);
     Server server = server(id, now);
     if (server == null) {
@@ -185,20 +185,20 @@ final class SimulatedCloud {
                 + verb(action)
                 + ".");
       }
-      if (action == PowerAction.Stop && server.power == Power.OFF) {
+      if (action == CloudAction.STOP && server.power == Power.OFF) {
         return new SubJob(
             server.id, subJobId, false, "BMS.0039", "Server is stopped, not allow to stop.");
       }
-      if (action == PowerAction.Start && server.power == Power.ON) {
+      if (action == CloudAction.START && server.power == Power.ON) {
         return new SubJob(
             server.id, subJobId, false, "BMS.0038", "Server is running, not allow to start.");
       }
-      server.target = action == PowerAction.Stop ? Power.OFF : Power.ON;
+      server.target = action == CloudAction.STOP ? Power.OFF : Power.ON;
       server.taskState =
           switch (action) {
-            case Stop -> "powering-off";
-            case Start -> "powering-on";
-            case Reboot -> "reboot_started_hard";
+            case STOP -> "powering-off";
+            case START -> "powering-on";
+            case REBOOT -> "reboot_started_hard";
           };
       server.settlesAt = finishes;
       server.updated = now;
@@ -219,11 +219,11 @@ final class SimulatedCloud {
     return inventoryOrder;
   }
 
-  private static String verb(PowerAction action) {
+  private static String verb(CloudAction action) {
     return switch (action) {
-      case Stop -> "stop";
-      case Start -> "start";
-      case Reboot -> "reboot";
+      case STOP -> "stop";
+      case START -> "start";
+      case REBOOT -> "reboot";
     };
   }
 }

@@ -2,7 +2,6 @@ package io.bmspower.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bmspower.api.v1alpha1.PowerAction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,17 +32,17 @@ class ErrorClassifierTest {
 
   @ParameterizedTest
   @CsvSource({
-    "Stop, BMS.0039, ALREADY_DONE",
-    "Start, BMS.0038, ALREADY_DONE",
-    "Reboot, BMS.0039, TERMINAL",
-    "Stop, BMS.0040, SERVER_TERMINAL",
-    "Stop, BMS.0036, RETRYABLE",
-    "Stop, BMS.0006, RETRYABLE",
-    "Stop, BMS.0212, RETRYABLE",
-    "Start, BMS.3037, RETRYABLE",
-    "Stop, BMS.0004, TERMINAL",
+    "STOP, BMS.0039, ALREADY_DONE",
+    "START, BMS.0038, ALREADY_DONE",
+    "REBOOT, BMS.0039, TERMINAL",
+    "STOP, BMS.0040, SERVER_TERMINAL",
+    "STOP, BMS.0036, RETRYABLE",
+    "STOP, BMS.0006, RETRYABLE",
+    "STOP, BMS.0212, RETRYABLE",
+    "START, BMS.3037, RETRYABLE",
+    "STOP, BMS.0004, TERMINAL",
   })
-  void classifiesServerFailuresInJobs(PowerAction action, String code, ErrorClass expected) {
+  void classifiesServerFailuresInJobs(CloudAction action, String code, ErrorClass expected) {
     assertThat(ErrorClassifier.classifySubJob(action, code)).isEqualTo(expected);
   }
 }

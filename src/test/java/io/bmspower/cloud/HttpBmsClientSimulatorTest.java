@@ -2,10 +2,11 @@ package io.bmspower.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.simulator.SimulatorOptions;
+import io.bmspower.testing.MutableClock;
 import io.bmspower.testing.SimulatorFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,11 +18,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The HTTP client against the simulator over real HTTP: every operation and error path. */
 class HttpBmsClientSimulatorTest {
 
+  /** The clock of budgets a test moves by hand. */
+  private final AtomicLong nanos = new AtomicLong();
+
   @Test
   void stopsStartsAndRebootsWithAkSkAndReadsJobsAndServers() {
     try (var sim = SimulatorFixture.start(o -> {})) {
       var client = sim.client(sim.akSk());
       List<String> servers = sim.simulator.inventory().subList(0, 3);
 
-      String stopJob = client.submit(PowerAction.Stop, servers);
+      String stopJob = client.submit(CloudAction.STOP, servers);
       Job stopped = awaitFinished(client, stopJob);
 
       assertThat(stopped.status()).isEqualTo(JobStatus.SUCCESS);
@@ -45,17 +49,20 @@ class HttpBmsClientSimulatorTest {
           .allSatisfy(s -> assertThat(s.status()).isEqualTo(JobStatus.SUCCESS));
       assertThat(client.getServer(servers.get(0)).isOff()).isTrue();
 
-      Job again = awaitFinished(client, client.submit(PowerAction.Stop, servers.subList(0, 1)));
+      Job again = awaitFinished(client, client.submit(CloudAction.STOP, servers.subList(0, 1)));
       assertThat(again.status()).isEqualTo(JobStatus.FAIL);
       assertThat(again.subJobs().get(0).errorCode()).isEqualTo("BMS.0039");
       assertThat(
-              ErrorClassifier.classifySubJob(PowerAction.Stop, again.subJobs().get(0).errorCode()))
+              ErrorClassifier.classifySubJob(CloudAction.STOP, again.subJobs().get(0).errorCode()))
           .isEqualTo(ErrorClass.ALREADY_DONE);
 
-      assertThat(awaitFinished(client, client.submit(PowerAction.Start, servers)).status())
+      // The default budget lets 2 action calls go at once; the next ones wait their turn.
+      assertThat(
+              awaitFinished(client, whenBudgetAllows(client, CloudAction.START, servers)).status())
           .isEqualTo(JobStatus.SUCCESS);
       assertThat(client.getServer(servers.get(1)).isOn()).isTrue();
-      assertThat(awaitFinished(client, client.submit(PowerAction.Reboot, servers)).status())
+      assertThat(
+              awaitFinished(client, whenBudgetAllows(client, CloudAction.REBOOT, servers)).status())
           .isEqualTo(JobStatus.SUCCESS);
       assertThat(client.getServer(servers.get(2)).isOn()).isTrue();
     }
@@ -67,9 +74,9 @@ class HttpBmsClientSimulatorTest {
       var client = sim.client(sim.akSk());
       String id = sim.simulator.inventory().get(0);
 
-      client.submit(PowerAction.Stop, List.of(id));
+      client.submit(CloudAction.STOP, List.of(id));
       ServerDetails during = client.getServer(id);
-      Job second = awaitFinished(client, client.submit(PowerAction.Start, List.of(id)));
+      Job second = awaitFinished(client, client.submit(CloudAction.START, List.of(id)));
 
       assertThat(during.taskState()).isEqualTo("powering-off");
       assertThat(during.status()).isEqualTo("ACTIVE");
@@ -208,7 +215,7 @@ class HttpBmsClientSimulatorTest {
       String real = reject.simulator.inventory().get(0);
 
       assertThatThrownBy(
-              () -> reject.client(reject.akSk()).submit(PowerAction.Stop, List.of(real, ghost)))
+              () -> reject.client(reject.akSk()).submit(CloudAction.STOP, List.of(real, ghost)))
           .isInstanceOfSatisfying(
               CloudException.class,
               e -> {
@@ -218,7 +225,7 @@ class HttpBmsClientSimulatorTest {
       assertThat(reject.stats().path("actionCalls").asInt()).isZero();
 
       var client = fail.client(fail.akSk());
-      Job job = awaitFinished(client, client.submit(PowerAction.Stop, List.of(real, ghost)));
+      Job job = awaitFinished(client, client.submit(CloudAction.STOP, List.of(real, ghost)));
       assertThat(job.status()).isEqualTo(JobStatus.FAIL);
       assertThat(job.subJobs())
           .extracting(SubJob::serverId, SubJob::status, SubJob::errorCode)
@@ -257,13 +264,14 @@ class HttpBmsClientSimulatorTest {
               o.actionsPerMinute = 2;
               o.retryAfterSeconds = 1;
             })) {
-      var client = sim.client(sim.akSk());
+      var actions = new RateBudget("actions", 600, nanos::get);
+      var client = sim.client(sim.akSk(), actions, new RateBudget("queries", 1600, nanos::get));
       List<String> servers = sim.simulator.inventory();
 
-      client.submit(PowerAction.Stop, servers.subList(0, 1));
-      client.submit(PowerAction.Stop, servers.subList(1, 2));
+      client.submit(CloudAction.STOP, servers.subList(0, 1));
+      client.submit(CloudAction.STOP, servers.subList(1, 2));
 
-      assertThatThrownBy(() -> client.submit(PowerAction.Stop, servers.subList(2, 3)))
+      assertThatThrownBy(() -> client.submit(CloudAction.STOP, servers.subList(2, 3)))
           .isInstanceOfSatisfying(
               CloudException.class,
               e -> {
@@ -272,23 +280,91 @@ class HttpBmsClientSimulatorTest {
                 assertThat(e.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
                 assertThat(e.retryAfter()).hasSeconds(1);
               });
+      assertThatThrownBy(() -> client.submit(CloudAction.STOP, servers.subList(3, 4)))
+          .isInstanceOfSatisfying(
+              CloudException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(CloudException.LOCAL_BUDGET);
+                assertThat(e.retryAfter())
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1100));
+              });
+      assertThat(actions.throttles()).isEqualTo(1);
       assertThat(sim.requests("submit 429")).isEqualTo(1);
+      assertThat(sim.requests("submit 200")).isEqualTo(2);
       assertThat(sim.stats().path("submissionsPerServer").has(servers.get(2))).isFalse();
+      assertThat(sim.stats().path("submissionsPerServer").has(servers.get(3))).isFalse();
     }
   }
 
   @Test
-  void queriesAreRetriedThroughThrottlingBursts() {
+  void aSpentLocalBudgetRefusesCallsWithoutSendingThem() {
+    try (var sim = SimulatorFixture.start(o -> {})) {
+      // 20 a minute: a burst of one, then one every 3 seconds.
+      var client =
+          sim.client(
+              sim.akSk(),
+              new RateBudget("actions", 20, nanos::get),
+              new RateBudget("queries", 20, nanos::get));
+      List<String> servers = sim.simulator.inventory();
+
+      client.submit(CloudAction.STOP, servers.subList(0, 1));
+      client.getServer(servers.get(0));
+      CloudException submit =
+          catchThrowableOfType(
+              CloudException.class, () -> client.submit(CloudAction.STOP, servers.subList(1, 2)));
+      CloudException query =
+          catchThrowableOfType(CloudException.class, () -> client.getServer(servers.get(1)));
+
+      for (CloudException e : List.of(submit, query)) {
+        assertThat(e.code()).isEqualTo(CloudException.LOCAL_BUDGET);
+        assertThat(e.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
+        assertThat(e.httpStatus()).isZero();
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(e.getMessage()).contains("not sent");
+      }
+      assertThat(submit.getMessage()).contains("budget for submit");
+      assertThat(query.getMessage()).contains("budget for getServer");
+      assertThat(sim.stats().path("actionCalls").asInt()).isEqualTo(1);
+      assertThat(sim.stats().path("submissionsPerServer").has(servers.get(1))).isFalse();
+      assertThat(sim.requests("getServer 200")).isEqualTo(1);
+
+      nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+      client.submit(CloudAction.STOP, servers.subList(1, 2));
+      assertThat(client.getServer(servers.get(1)).id()).isEqualTo(servers.get(1));
+      assertThat(sim.stats().path("actionCalls").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void throttledQueriesAreAnsweredOnceAndTheBudgetHoldsTheNextUntilRetryAfter() {
     try (var sim =
         SimulatorFixture.start(
             o -> {
               o.throttleEvery = 3;
               o.throttleBurst = 2;
+              o.retryAfterSeconds = 1;
             })) {
-      var client = sim.client(sim.akSk());
+      var client =
+          sim.client(
+              sim.akSk(),
+              new RateBudget("actions", 40, nanos::get),
+              new RateBudget("queries", 1600, nanos::get));
+      String id = sim.simulator.inventory().get(0);
 
-      ServerDetails details = client.getServer(sim.simulator.inventory().get(0));
+      CloudException first = catchThrowableOfType(CloudException.class, () -> client.getServer(id));
+      CloudException held = catchThrowableOfType(CloudException.class, () -> client.getServer(id));
+      nanos.addAndGet(held.retryAfter().toNanos());
+      CloudException second =
+          catchThrowableOfType(CloudException.class, () -> client.getServer(id));
+      nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+      ServerDetails details = client.getServer(id);
 
+      assertThat(first.httpStatus()).isEqualTo(429);
+      assertThat(first.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
+      assertThat(first.retryAfter()).hasSeconds(1);
+      assertThat(held.code()).isEqualTo(CloudException.LOCAL_BUDGET);
+      assertThat(held.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1100));
+      assertThat(second.httpStatus()).isEqualTo(429);
       assertThat(details.isOn()).isTrue();
       assertThat(sim.requests("getServer 429")).isEqualTo(2);
       assertThat(sim.requests("getServer 200")).isEqualTo(1);
@@ -296,7 +372,37 @@ class HttpBmsClientSimulatorTest {
   }
 
   @Test
-  void queriesGiveUpAfterTheirAttemptsOnPersistent5xx() {
+  void aRetryAfterOfADayPausesTheBudgetForTwoMinutesOnly() {
+    try (var sim =
+        SimulatorFixture.start(
+            o -> {
+              o.throttleEvery = 1;
+              o.throttleBurst = 1;
+              o.retryAfterSeconds = 86400;
+            })) {
+      var queries = new RateBudget("queries", 1600, nanos::get);
+      var client = sim.client(sim.akSk(), new RateBudget("actions", 40, nanos::get), queries);
+      String id = sim.simulator.inventory().get(0);
+
+      CloudException throttled =
+          catchThrowableOfType(CloudException.class, () -> client.getServer(id));
+      CloudException held = catchThrowableOfType(CloudException.class, () -> client.getJob("j"));
+      nanos.addAndGet(held.retryAfter().toNanos());
+      CloudException again = catchThrowableOfType(CloudException.class, () -> client.getServer(id));
+
+      assertThat(throttled.httpStatus()).isEqualTo(429);
+      assertThat(throttled.retryAfter()).isEqualTo(ResponseParser.MAX_RETRY_AFTER);
+      assertThat(held.code()).isEqualTo(CloudException.LOCAL_BUDGET);
+      assertThat(held.retryAfter())
+          .isBetween(Duration.ofMinutes(2), Duration.ofMinutes(2).plusMillis(100));
+      assertThat(again.httpStatus()).isEqualTo(429);
+      assertThat(sim.requests("getServer 429")).isEqualTo(2);
+      assertThat(sim.requests("getJob 429")).isZero();
+    }
+  }
+
+  @Test
+  void aQueryIsSentOnceOn5xxAndTheFailureIsTheCallersToRetry() {
     try (var sim = SimulatorFixture.start(o -> o.serverErrorRate = 1.0)) {
       var client = sim.client(sim.akSk());
 
@@ -307,7 +413,7 @@ class HttpBmsClientSimulatorTest {
                 assertThat(e.httpStatus()).isIn(500, 503);
                 assertThat(e.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
               });
-      assertThat(sim.requests("getJob 500") + sim.requests("getJob 503")).isEqualTo(4);
+      assertThat(sim.requests("getJob 500") + sim.requests("getJob 503")).isEqualTo(1);
     }
   }
 
@@ -317,7 +423,7 @@ class HttpBmsClientSimulatorTest {
       var client = sim.client(sim.akSk());
 
       assertThatThrownBy(
-              () -> client.submit(PowerAction.Stop, sim.simulator.inventory().subList(0, 2)))
+              () -> client.submit(CloudAction.STOP, sim.simulator.inventory().subList(0, 2)))
           .isInstanceOf(CloudException.class);
 
       assertThat(sim.requests("submit 500") + sim.requests("submit 503")).isEqualTo(1);
@@ -330,7 +436,7 @@ class HttpBmsClientSimulatorTest {
       var client = sim.client(sim.akSk());
       List<String> servers = sim.simulator.inventory().subList(0, 5);
 
-      assertThatThrownBy(() -> client.submit(PowerAction.Stop, servers))
+      assertThatThrownBy(() -> client.submit(CloudAction.STOP, servers))
           .isInstanceOfSatisfying(
               CloudException.class,
               e -> assertThat(e.errorClass()).isEqualTo(ErrorClass.AMBIGUOUS));
@@ -355,11 +461,11 @@ class HttpBmsClientSimulatorTest {
       var client = sim.client(sim.akSk());
       List<String> one = sim.simulator.inventory().subList(0, 1);
 
-      Job first = awaitFinished(client, client.submit(PowerAction.Stop, one));
-      Job second = awaitFinished(client, client.submit(PowerAction.Stop, one));
+      Job first = awaitFinished(client, client.submit(CloudAction.STOP, one));
+      Job second = awaitFinished(client, client.submit(CloudAction.STOP, one));
 
       assertThat(first.subJobs().get(0).errorCode()).isEqualTo("BMS.0006");
-      assertThat(ErrorClassifier.classifySubJob(PowerAction.Stop, "BMS.0006"))
+      assertThat(ErrorClassifier.classifySubJob(CloudAction.STOP, "BMS.0006"))
           .isEqualTo(ErrorClass.RETRYABLE);
       assertThat(second.status()).isEqualTo(JobStatus.SUCCESS);
     }
@@ -394,12 +500,30 @@ class HttpBmsClientSimulatorTest {
 
   @Test
   void actionBodiesHaveTheDocumentedShape() {
-    assertThat(HttpBmsClient.actionBody(PowerAction.Stop, List.of("a")).toString())
+    assertThat(HttpBmsClient.actionBody(CloudAction.STOP, List.of("a")).toString())
         .isEqualTo("{\"os-stop\":{\"type\":\"HARD\",\"servers\":[{\"id\":\"a\"}]}}");
-    assertThat(HttpBmsClient.actionBody(PowerAction.Start, List.of("a")).toString())
+    assertThat(HttpBmsClient.actionBody(CloudAction.START, List.of("a")).toString())
         .isEqualTo("{\"os-start\":{\"servers\":[{\"id\":\"a\"}]}}");
-    assertThat(HttpBmsClient.actionBody(PowerAction.Reboot, List.of("a")).toString())
+    assertThat(HttpBmsClient.actionBody(CloudAction.REBOOT, List.of("a")).toString())
         .isEqualTo("{\"reboot\":{\"type\":\"HARD\",\"servers\":[{\"id\":\"a\"}]}}");
+  }
+
+  /** Calls again while the local budget refuses (nothing was sent), as a rescheduling caller. */
+  private static String whenBudgetAllows(
+      BmsClient client, CloudAction action, List<String> servers) {
+    AtomicReference<String> jobId = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsMatching(
+            e -> e instanceof CloudException c && CloudException.LOCAL_BUDGET.equals(c.code()))
+        .until(
+            () -> {
+              jobId.set(client.submit(action, servers));
+              return true;
+            });
+    return jobId.get();
   }
 
   private static Job awaitFinished(BmsClient client, String jobId) {
@@ -436,33 +560,5 @@ class HttpBmsClientSimulatorTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
-  }
-
-  /** A clock tests can move forward. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.bmspower.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -120,11 +121,39 @@ class ResponseParserTest {
   }
 
   @Test
+  void aRetryAfterBeyondTwoMinutesMeansTwoMinutes() {
+    CloudException day = throttled("86400");
+    CloudException atCap = throttled("120");
+    CloudException below = throttled("119");
+
+    assertThat(ResponseParser.MAX_RETRY_AFTER).isEqualTo(Duration.ofMinutes(2));
+    assertThat(day.retryAfter()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(atCap.retryAfter()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(below.retryAfter()).hasSeconds(119);
+    assertThat(throttled("9223372036854775807").retryAfter()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void anUnreadableOrNegativeRetryAfterIsIgnored() {
+    assertThat(throttled("-5").retryAfter()).isNull();
+    assertThat(throttled("Wed, 21 Oct 2015 07:28:00 GMT").retryAfter()).isNull();
+    assertThat(throttled(" 3 ").retryAfter()).hasSeconds(3);
+  }
+
+  @Test
   void anEmptyOrHtmlBodyStillGivesAnActionableError() {
     CloudException e =
         ResponseParser.error(502, "<html>Bad Gateway</html>", Optional.empty(), Optional.empty());
 
     assertThat(e.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
     assertThat(e.getMessage()).contains("HTTP 502").contains("Bad Gateway");
+  }
+
+  private static CloudException throttled(String retryAfter) {
+    return ResponseParser.error(
+        429,
+        "{\"error_code\":\"APIG.0308\",\"error_msg\":\"throttled\"}",
+        Optional.empty(),
+        Optional.of(retryAfter));
   }
 }

@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The operator is stopped at each point of a submission, as a crash would stop it, and a new one
@@ -43,9 +45,15 @@ class CrashSafetyIT {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Point.class)
-  void aRestartAtAnyPointSubmitsEveryServerExactlyOnce(Point point) throws Exception {
+  static Stream<Arguments> pointsWithBatchingOnAndOff() {
+    return Stream.of(Point.values())
+        .flatMap(p -> Stream.of(Arguments.of(p, true), Arguments.of(p, false)));
+  }
+
+  @ParameterizedTest(name = "{0}, batching across resources {1}")
+  @MethodSource("pointsWithBatchingOnAndOff")
+  void aRestartAtAnyPointSubmitsEveryServerExactlyOnce(Point point, boolean batching)
+      throws Exception {
     try (var sim =
             SimulatorFixture.start(
                 o -> {
@@ -53,6 +61,7 @@ class CrashSafetyIT {
                   o.jobDuration = Duration.ofSeconds(1);
                 });
         var h = new OperatorHarness(sim)) {
+      h.settings.batchAcrossResources = batching;
       h.createAkSkSecret("bms-credentials");
       var crash = new CrashAt(point);
       h.startOperator(crash);

@@ -84,7 +84,11 @@ class CredentialsIT {
                   credentialsCondition(h, "wrong") != null
                       && "CredentialsRejected"
                           .equals(credentialsCondition(h, "wrong").getReason()));
-      Thread.sleep(3000);
+      // No retry with refused credentials: still one token request after 3 s.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> sim.requests("token 401") == 1);
 
       assertThat(credentialsCondition(h, "wrong").getMessage())
           .contains("IAM.0062")
@@ -134,7 +138,10 @@ class CredentialsIT {
                   credentialsCondition(h, "wrong-sk") != null
                       && "CredentialsRejected"
                           .equals(credentialsCondition(h, "wrong-sk").getReason()));
-      Thread.sleep(2000);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> sim.requests("submit 401") == 1);
 
       assertThat(credentialsCondition(h, "wrong-sk").getMessage()).contains("APIG.0303");
       assertThat(sim.requests("submit 401")).isEqualTo(1);

@@ -10,9 +10,6 @@ import org.junit.jupiter.api.Test;
 
 class MembersAndPlanTest {
 
-  private static final List<String> SERVERS =
-      IntStream.range(0, 2500).mapToObj(i -> "s" + i).toList();
-
   @Test
   void theWholeRangeIsEncodedAsNothing() {
     BitSet all = new BitSet();
@@ -37,16 +34,39 @@ class MembersAndPlanTest {
   }
 
   @Test
-  void batchesFollowSpecOrder() {
-    var spec = new BareMetalPowerActionSpec();
-    spec.setServers(SERVERS);
-    spec.setBatchSize(1000);
-    BatchPlan plan = BatchPlan.of(spec);
+  void batchesFollowTheCanonicalOrderOfTheSetNotTheSpec() {
+    List<String> ids =
+        IntStream.range(0, 2500)
+            .mapToObj(i -> String.format("%08d-0000-4000-8000-000000000000", i))
+            .toList();
+    List<String> reversed = new java.util.ArrayList<>(ids);
+    java.util.Collections.reverse(reversed);
+    List<String> shouting =
+        ids.stream().map(id -> id.replace("-4000-", "-4000-").toUpperCase()).toList();
 
+    BatchPlan plan = plan(ids);
+    assertThat(plan(reversed)).isEqualTo(plan);
+    assertThat(plan(shouting)).isEqualTo(plan);
     assertThat(plan.batches()).isEqualTo(3);
     assertThat(plan.rangeSize(2)).isEqualTo(500);
-    assertThat(plan.members(1, null)).hasSize(1000).startsWith("s1000").endsWith("s1999");
-    assertThat(plan.members(2, "o:0,499")).containsExactly("s2000", "s2499");
-    assertThat(plan.offsetOf(2, "s2499")).isEqualTo(499);
+    assertThat(plan.members(1, null))
+        .hasSize(1000)
+        .startsWith(ids.get(1000))
+        .endsWith(ids.get(1999));
+    assertThat(plan.members(2, "o:0,499")).containsExactly(ids.get(2000), ids.get(2499));
+    assertThat(plan.offsetOf(2, ids.get(2499).toUpperCase())).isEqualTo(499);
+  }
+
+  @Test
+  void oneServerInTwoLetterCasesIsOneServer() {
+    String id = "616fb98f-46ca-475e-917e-2563e5a8cd19";
+    assertThat(plan(List.of(id, id.toUpperCase())).servers()).containsExactly(id);
+  }
+
+  private static BatchPlan plan(List<String> servers) {
+    var spec = new BareMetalPowerActionSpec();
+    spec.setServers(servers);
+    spec.setBatchSize(1000);
+    return BatchPlan.of(spec);
   }
 }

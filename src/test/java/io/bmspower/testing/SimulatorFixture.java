@@ -85,14 +85,41 @@ public final class SimulatorFixture implements AutoCloseable {
 
   public HttpBmsClient client(
       CloudEndpoint endpoint, Credentials credentials, CloudClientSettings settings, Clock clock) {
+    return client(
+        endpoint,
+        credentials,
+        settings,
+        clock,
+        new RateBudget("actions", settings.actionsPerMinute()),
+        new RateBudget("queries", settings.queriesPerMinute()));
+  }
+
+  /** A client whose rate budgets the test made, e.g. on a clock it moves. */
+  public HttpBmsClient client(Credentials credentials, RateBudget actions, RateBudget queries) {
+    return client(
+        endpoint(),
+        credentials,
+        CloudClientSettings.defaults(),
+        Clock.systemUTC(),
+        actions,
+        queries);
+  }
+
+  private HttpBmsClient client(
+      CloudEndpoint endpoint,
+      Credentials credentials,
+      CloudClientSettings settings,
+      Clock clock,
+      RateBudget actions,
+      RateBudget queries) {
     HttpClient http = HttpBmsClient.newHttpClient(settings);
     return new HttpBmsClient(
         endpoint,
         credentials,
         http,
         new IamTokenProvider(http, settings.requestTimeout(), clock),
-        new RateBudget("actions", settings.actionsPerMinute()),
-        new RateBudget("queries", settings.queriesPerMinute()),
+        actions,
+        queries,
         settings,
         clock,
         HttpBmsClient.CallObserver.NONE);

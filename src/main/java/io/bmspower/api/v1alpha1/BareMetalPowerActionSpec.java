@@ -58,8 +58,10 @@ public class BareMetalPowerActionSpec {
   private PowerAction action = PowerAction.Stop;
 
   @JsonPropertyDescription(
-      "The Bare Metal Server IDs (UUIDs) to act on: 1 to 10000, no duplicates. They are submitted"
-          + " in this order, batchSize at a time.")
+      "The Bare Metal Server IDs (UUIDs) to act on: 1 to 10000, no duplicates. A set: the order"
+          + " does not matter and the letter case neither (one ID in two cases is one server)."
+          + " Batches are cut from the IDs lower-cased and sorted, so reordering the list never"
+          + " changes what is or was submitted.")
   @Required
   @Size(min = 1, max = MAX_SERVERS)
   private List<@Pattern(UUID_PATTERN) @Size(max = 36) String> servers = new ArrayList<>();

@@ -69,8 +69,10 @@ public class BareMetalPowerActionStatus {
   private Map<String, String> failureReasons = new LinkedHashMap<>();
 
   @JsonPropertyDescription(
-      "Accepted, CredentialsValid, Progressing, Complete, Failed and Suspended, each with a reason"
-          + " and a message.")
+      "Ready, Reconciling and Stalled (the kstatus conventions: Ready=True only when every server"
+          + " is done; Stalled=True when the action failed or waits for a person), and Accepted,"
+          + " CredentialsValid, Progressing, Complete, Failed and Suspended, each with a reason and a"
+          + " message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("When the operator first acted on this resource (RFC 3339).")

@@ -9,7 +9,8 @@ import java.util.Objects;
 public class BatchStatus {
 
   @JsonPropertyDescription(
-      "The batch's position in the plan: batch i holds spec.servers[i*batchSize, (i+1)*batchSize).")
+      "The batch's position in the plan: batch i holds the servers i*batchSize to"
+          + " (i+1)*batchSize-1 of spec.servers lower-cased and sorted.")
   private Integer index;
 
   @JsonPropertyDescription("1 for the first submission; retries of failed servers count up.")

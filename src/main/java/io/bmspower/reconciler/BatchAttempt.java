@@ -1,0 +1,150 @@
+package io.bmspower.reconciler;
+
+import io.bmspower.api.v1alpha1.BatchState;
+import io.bmspower.api.v1alpha1.BatchStatus;
+import java.time.Instant;
+
+/**
+ * The one place a batch attempt changes state, through named transitions: Pending -> Submitting ->
+ * Running -> finished, or back to Pending when the call was provably not made. An illegal
+ * transition is a bug and throws.
+ */
+final class BatchAttempt {
+
+  private final BatchStatus entry;
+
+  BatchAttempt(BatchStatus entry) {
+    this.entry = entry;
+  }
+
+  static BatchAttempt planned(int index, int attempt, int size, String members, Instant notBefore) {
+    BatchStatus entry = new BatchStatus();
+    entry.setIndex(index);
+    entry.setAttempt(attempt);
+    entry.setSize(size);
+    entry.setMembers(members);
+    entry.setState(BatchState.Pending);
+    entry.setNotBefore(notBefore == null ? null : Rfc3339.format(notBefore));
+    return new BatchAttempt(entry);
+  }
+
+  BatchStatus entry() {
+    return entry;
+  }
+
+  int index() {
+    return entry.getIndex();
+  }
+
+  int attempt() {
+    return entry.getAttempt();
+  }
+
+  int size() {
+    return entry.getSize();
+  }
+
+  String members() {
+    return entry.getMembers();
+  }
+
+  BatchState state() {
+    return entry.getState();
+  }
+
+  String jobId() {
+    return entry.getJobId();
+  }
+
+  Instant submittedAt() {
+    return Rfc3339.parse(entry.getSubmittedAt());
+  }
+
+  boolean is(BatchState state) {
+    return entry.getState() == state;
+  }
+
+  /** Submitting or Running: servers are, or may be, in a cloud job. */
+  boolean active() {
+    return is(BatchState.Submitting) || is(BatchState.Running);
+  }
+
+  /** Submitting without a job ID: the outcome of the call is not recorded yet. */
+  boolean awaitingOutcome() {
+    return is(BatchState.Submitting) && entry.getJobId() == null;
+  }
+
+  boolean dueAt(Instant now) {
+    return is(BatchState.Pending)
+        && (entry.getNotBefore() == null || !now.isBefore(Rfc3339.parse(entry.getNotBefore())));
+  }
+
+  Instant notBefore() {
+    return Rfc3339.parse(entry.getNotBefore());
+  }
+
+  /** The intent: recorded before the call is handed to the sender. */
+  void submitting(Instant now) {
+    require(BatchState.Pending);
+    entry.setState(BatchState.Submitting);
+    entry.setSubmittedAt(Rfc3339.format(now));
+    entry.setNotBefore(null);
+    entry.setMessage(null);
+    entry.setJobId(null);
+  }
+
+  /** The cloud accepted the call. */
+  void running(String jobId) {
+    require(BatchState.Submitting);
+    entry.setState(BatchState.Running);
+    entry.setJobId(jobId);
+  }
+
+  /** The call was provably not made (withdrawn, refused before acting): wait and try again. */
+  void pending(Instant notBefore, String message) {
+    require(BatchState.Submitting);
+    entry.setState(BatchState.Pending);
+    entry.setSubmittedAt(null);
+    entry.setNotBefore(notBefore == null ? null : Rfc3339.format(notBefore));
+    entry.setMessage(message);
+  }
+
+  /** Not made, and some servers are left out for good: the rest wait for the next call. */
+  void narrowed(String members, int size, String message) {
+    pending(null, message);
+    entry.setMembers(members);
+    entry.setSize(size);
+  }
+
+  /** A call without an answer so far: the servers' state will tell. */
+  void unanswered(String message) {
+    require(BatchState.Submitting);
+    entry.setMessage(message);
+  }
+
+  /** The job ended, or the servers' state told the outcome. */
+  void finished(int succeeded, int failed, int retrying, Instant now, String message) {
+    if (!active()) {
+      throw new IllegalStateException(
+          "batch " + index() + " attempt " + attempt() + " cannot finish from " + state());
+    }
+    entry.setState(
+        failed == 0 && retrying == 0
+            ? BatchState.Succeeded
+            : succeeded == 0 ? BatchState.Failed : BatchState.PartiallySucceeded);
+    entry.setSucceeded(succeeded);
+    entry.setFailed(failed);
+    entry.setRetrying(retrying == 0 ? null : retrying);
+    entry.setFinishedAt(Rfc3339.format(now));
+    if (message != null) {
+      entry.setMessage(message);
+    }
+  }
+
+  private void require(BatchState state) {
+    if (entry.getState() != state) {
+      throw new IllegalStateException(
+          "batch " + index() + " attempt " + attempt() + " is " + state() + ", not " + state);
+    }
+  }
+}

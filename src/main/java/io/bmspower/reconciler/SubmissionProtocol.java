@@ -1,0 +1,142 @@
+package io.bmspower.reconciler;
+
+import io.bmspower.cloud.CloudException;
+import io.bmspower.cloud.ErrorClass;
+import io.bmspower.reconciler.SubmissionCoalescer.Outcome;
+import io.bmspower.reconciler.SubmissionCoalescer.Ticket;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The write-ahead protocol of action calls. A pass records the intent (state Submitting) in its
+ * status write; only after that write are the calls handed to the {@link SubmissionCoalescer}.
+ * Their outcomes stay there until a later write records them. An intent this instance knows nothing
+ * about (a crash, a restart) is resolved from the servers' real state after a grace period: only
+ * servers provably not acted on are submitted again.
+ */
+final class SubmissionProtocol {
+
+  private final SubmissionCoalescer calls;
+  private final Duration grace;
+  private final ReconcileHooks hooks;
+
+  /** Refusals per attempt (uid/index/attempt) for the backoff; in memory only. */
+  private final Map<Ticket, Integer> refusals = new ConcurrentHashMap<>();
+
+  SubmissionProtocol(SubmissionCoalescer calls, Duration grace, ReconcileHooks hooks) {
+    this.calls = calls;
+    this.grace = grace;
+    this.hooks = hooks;
+  }
+
+  /**
+   * Records the outcomes of calls made for this resource. Returns the cloud's refusal of the
+   * current credentials, if that is what came back, for the caller to report.
+   */
+  CloudException collect(Pass pass, CloudTargetResolver.Resolution target) {
+    CloudException refusedCredentials = null;
+    BatchLedger ledger = pass.ledger();
+    for (BatchAttempt a : ledger.awaitingOutcome()) {
+      Ticket ticket = ticket(pass, a);
+      Outcome outcome = calls.outcome(ticket).orElse(null);
+      if (outcome == null) {
+        continue;
+      }
+      if (outcome.withdrawn()) {
+        ledger.withdrawn(a);
+      } else if (outcome.jobId() != null) {
+        refusals.remove(ticket);
+        ledger.accepted(a, outcome.jobId(), outcome.participants());
+        pass.afterWrite(() -> hooks.at(ReconcileHooks.Point.AFTER_JOB_ID));
+      } else {
+        CloudException e = outcome.error();
+        if (e.errorClass() == ErrorClass.CREDENTIALS
+            && !java.util.Objects.equals(outcome.secretVersion(), target.secretVersion())) {
+          // Made with credentials the Secret no longer holds: try again with the new ones.
+          ledger.withdrawn(a);
+        } else if (e.errorClass() == ErrorClass.SERVER_TERMINAL) {
+          var existing = ServerDirectory.lookup(target.client(), ledger.servers(a));
+          ledger.leaveOutUnknown(a, new HashSet<>(existing.keySet()), e);
+        } else {
+          int failures = refusals.merge(ticket, 1, Integer::sum);
+          ledger.refused(a, e, failures - 1, grace);
+          if (e.errorClass() == ErrorClass.CREDENTIALS) {
+            refusedCredentials = e;
+          }
+        }
+      }
+      // Only once applied: a lookup that throws above leaves the outcome for the next pass.
+      pass.afterWrite(() -> calls.acknowledge(ticket));
+    }
+    return refusedCredentials;
+  }
+
+  /** Intents this instance does not know, past the grace period: the servers' state decides. */
+  void recover(Pass pass, CloudTargetResolver.Resolution target) {
+    BatchLedger ledger = pass.ledger();
+    for (BatchAttempt a : ledger.awaitingOutcome()) {
+      if (calls.pending(ticket(pass, a)) || pass.now().isBefore(a.submittedAt().plus(grace))) {
+        continue;
+      }
+      ledger.recovered(
+          a,
+          ServerDirectory.lookup(target.client(), ledger.servers(a)),
+          "no answer to the action call");
+    }
+  }
+
+  /** Takes back calls not yet made (suspend, deadline, deletion); true when none is in flight. */
+  boolean withdraw(Pass pass) {
+    boolean quiet = true;
+    for (BatchAttempt a : pass.ledger().awaitingOutcome()) {
+      Ticket ticket = ticket(pass, a);
+      if (calls.withdraw(ticket)) {
+        pass.ledger().withdrawn(a);
+        pass.afterWrite(() -> calls.acknowledge(ticket));
+      } else if (calls.pending(ticket)) {
+        quiet = false;
+      }
+    }
+    return quiet;
+  }
+
+  /** Records the intents for what is due; the calls go out once the status is written. */
+  void startDue(Pass pass, CloudTargetResolver.Resolution target, int maxActive) {
+    for (BatchAttempt a : pass.ledger().startDue(maxActive)) {
+      pass.intentRecorded();
+      Ticket ticket = ticket(pass, a);
+      var servers = pass.ledger().servers(a);
+      var key =
+          new SubmissionCoalescer.Key(
+              target.target().endpoint(),
+              target.credentials(),
+              CloudActions.of(pass.spec().getAction()));
+      pass.afterWrite(
+          () -> {
+            hooks.at(ReconcileHooks.Point.AFTER_INTENT);
+            calls.enqueue(key, ticket, servers, target.client(), target.secretVersion());
+          });
+    }
+  }
+
+  /** A call of this resource is queued or in flight: the next pass should come soon. */
+  boolean awaitingCall(Pass pass) {
+    return pass.ledger().awaitingOutcome().stream().anyMatch(a -> calls.pending(ticket(pass, a)));
+  }
+
+  /** When an unknown intent may be recovered. */
+  java.time.Instant recoverableAt(BatchAttempt a) {
+    return a.submittedAt().plus(grace);
+  }
+
+  void forget(Pass pass) {
+    calls.forget(pass.uid());
+    refusals.keySet().removeIf(t -> t.uid().equals(pass.uid()));
+  }
+
+  private static Ticket ticket(Pass pass, BatchAttempt a) {
+    return new Ticket(pass.uid(), a.index(), a.attempt());
+  }
+}
