@@ -123,8 +123,8 @@ public final class OperatorMain {
     SubmissionCoalescer coalescer =
         settings.batchAcrossResources
             ? new SubmissionCoalescer(
-                settings.batchLinger, settings.batchMaxWait, Integer.MAX_VALUE, hooks)
-            : new SubmissionCoalescer(Duration.ZERO, Duration.ZERO, 1, hooks);
+                settings.batchLinger, settings.batchMaxWait, Integer.MAX_VALUE, hooks, clock)
+            : new SubmissionCoalescer(Duration.ZERO, Duration.ZERO, 1, hooks, clock);
     BareMetalPowerActionReconciler reconciler =
         new BareMetalPowerActionReconciler(
             kubernetes,

@@ -152,7 +152,7 @@ public class BareMetalPowerActionReconciler
       }
       protocol.recover(pass, target);
       if (pass.deadlinePassed()) {
-        return deadline(pass);
+        return deadline(pass, target);
       }
       String waitingFor = null;
       if (pass.suspended()) {
@@ -207,11 +207,16 @@ public class BareMetalPowerActionReconciler
     return settings.credentialsRecheck();
   }
 
-  /** Past the deadline: calls not yet made are withdrawn; one in flight is waited for. */
-  private Duration deadline(Pass pass) {
-    if (!protocol.withdraw(pass)) {
-      pass.summarize(null);
-      return CALL_WAIT;
+  /**
+   * Past the deadline: nothing new is submitted and calls not yet made are withdrawn; the resource
+   * ends once no submitted job (or unresolved call) is left, so it never claims to be over while
+   * its servers are still being acted on.
+   */
+  private Duration deadline(Pass pass, Resolution target) {
+    protocol.withdraw(pass);
+    if (pass.ledger().active() > 0) {
+      pass.waitingAfterDeadline();
+      return wake(pass, target);
     }
     pass.deadlineExceeded();
     return null;

@@ -93,11 +93,12 @@ final class BatchAttempt {
     entry.setJobId(null);
   }
 
-  /** The cloud accepted the call. */
-  void running(String jobId) {
+  /** The cloud accepted the call made at {@code sentAt} (null: keep the intent's time). */
+  void running(String jobId, Instant sentAt) {
     require(BatchState.Submitting);
     entry.setState(BatchState.Running);
     entry.setJobId(jobId);
+    sent(sentAt);
   }
 
   /** The call was provably not made (withdrawn, refused before acting): wait and try again. */
@@ -116,10 +117,20 @@ final class BatchAttempt {
     entry.setSize(size);
   }
 
-  /** A call without an answer so far: the servers' state will tell. */
-  void unanswered(String message) {
+  /**
+   * A call made at {@code sentAt} without an answer: the servers' state will tell, a grace period
+   * after the call (not after the intent: the call may have waited in the queue).
+   */
+  void unanswered(Instant sentAt, String message) {
     require(BatchState.Submitting);
     entry.setMessage(message);
+    sent(sentAt);
+  }
+
+  private void sent(Instant sentAt) {
+    if (sentAt != null) {
+      entry.setSubmittedAt(Rfc3339.format(sentAt));
+    }
   }
 
   /** The job ended, or the servers' state told the outcome. */

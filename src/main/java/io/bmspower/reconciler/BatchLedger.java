@@ -94,8 +94,8 @@ final class BatchLedger {
 
   // ---- outcomes of action calls ---------------------------------------------------------------
 
-  void accepted(BatchAttempt a, String jobId, int participants) {
-    a.running(jobId);
+  void accepted(BatchAttempt a, String jobId, int participants, Instant sentAt) {
+    a.running(jobId, sentAt);
     String shared =
         participants > 1 ? " (one call shared by %d resources)".formatted(participants) : "";
     reports.normal(
@@ -105,10 +105,11 @@ final class BatchLedger {
   }
 
   /** The call was refused or unanswered; {@code failures} counts refusals of this attempt. */
-  void refused(BatchAttempt a, CloudException e, int failures, Duration grace) {
+  void refused(BatchAttempt a, CloudException e, int failures, Instant sentAt, Duration grace) {
     switch (e.errorClass()) {
       case AMBIGUOUS -> {
         a.unanswered(
+            sentAt,
             "no answer to the action call (%s); the servers' state will tell after %ds"
                 .formatted(describe(e), grace.toSeconds()));
         reports.warning(
@@ -271,15 +272,6 @@ final class BatchLedger {
     status.getBatches().add(first.entry());
     status.setNextBatch(next + 1);
     return first;
-  }
-
-  /** When a waiting attempt becomes due; null when none waits. */
-  Instant nextRetry() {
-    return attempts().stream()
-        .filter(a -> a.is(BatchState.Pending) && a.notBefore() != null)
-        .map(BatchAttempt::notBefore)
-        .min(Comparator.naturalOrder())
-        .orElse(null);
   }
 
   // ---- counters -------------------------------------------------------------------------------

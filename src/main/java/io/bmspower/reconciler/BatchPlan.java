@@ -12,10 +12,22 @@ import java.util.TreeSet;
  */
 public record BatchPlan(List<String> servers, int batchSize) {
 
+  /** How new resources are planned; recorded in status.planOrder. */
+  public static final String CANONICAL = "Canonical";
+
   public static BatchPlan of(BareMetalPowerActionSpec spec) {
+    return of(spec, CANONICAL);
+  }
+
+  /**
+   * The plan in the recorded order: canonical, or (null) the spec order of resources an older
+   * operator version started, whose status points into that order.
+   */
+  public static BatchPlan of(BareMetalPowerActionSpec spec, String planOrder) {
     int size =
         spec.getBatchSize() == null ? BareMetalPowerActionSpec.MAX_BATCH_SIZE : spec.getBatchSize();
-    return new BatchPlan(canonical(spec.getServers()), size);
+    return new BatchPlan(
+        CANONICAL.equals(planOrder) ? canonical(spec.getServers()) : spec.getServers(), size);
   }
 
   /** Lower-cased, de-duplicated, sorted. */

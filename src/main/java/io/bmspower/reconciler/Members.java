@@ -45,7 +45,7 @@ public final class Members {
     return offsets;
   }
 
-  /** The server IDs an entry carries, in spec order. */
+  /** The server IDs an entry carries, in plan order. */
   public static List<String> servers(
       List<String> specServers, int batchSize, int index, String members) {
     int from = index * batchSize;

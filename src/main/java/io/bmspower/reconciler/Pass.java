@@ -39,6 +39,9 @@ final class Pass {
     this.before = Serialization.clone(s);
     this.now = now;
     this.first = s.getStartTime() == null;
+    if (first) {
+      s.setPlanOrder(BatchPlan.CANONICAL);
+    }
     long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 1L);
     this.status = new StatusFactory(s, generation, now);
     BareMetalPowerActionSpec spec = resource.getSpec();
@@ -49,7 +52,7 @@ final class Pass {
     this.ledger =
         new BatchLedger(
             s,
-            BatchPlan.of(spec),
+            BatchPlan.of(spec, s.getPlanOrder()),
             CloudActions.of(spec.getAction()),
             maxAttempts,
             now,
@@ -220,6 +223,16 @@ final class Pass {
             + plan.batchSize()
             + "; credentials accepted"
             + (ok ? "; every server exists" : "; " + unknown + " server(s) do not exist"));
+  }
+
+  void waitingAfterDeadline() {
+    ledger.count();
+    status.inProgress(
+        Reason.DEADLINE_EXCEEDED,
+        "activeDeadlineSeconds passed: nothing new is submitted; waiting for "
+            + ledger.active()
+            + " submitted job(s) to end (the cloud cannot cancel them)",
+        ledger.started());
   }
 
   /** Sums up: finished, suspended, or in progress (and, when so, what it waits for). */

@@ -35,6 +35,7 @@ final class PassRecorder {
       if (pass.recordsIntent()) {
         hooks.at(ReconcileHooks.Point.BEFORE_INTENT);
       }
+      hooks.at(ReconcileHooks.Point.BEFORE_STATUS_WRITE);
       try {
         pass.resource().getMetadata().setResourceVersion(writer.write(pass.resource()));
       } catch (StatusWriter.Conflict e) {

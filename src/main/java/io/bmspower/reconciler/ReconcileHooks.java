@@ -10,6 +10,8 @@ public interface ReconcileHooks {
     AFTER_INTENT,
     AFTER_POST,
     AFTER_JOB_ID,
+    /** Right before any status write: where a test can make it conflict. */
+    BEFORE_STATUS_WRITE,
     AFTER_POLL
   }
 

@@ -7,16 +7,18 @@ import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.Credentials;
 import io.bmspower.cloud.ErrorClass;
 import io.bmspower.reconciler.ReconcileHooks.Point;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * The one way an action call is made. Requests of different resources for the same (endpoint,
  * credentials, action) that are ready together go out as one call of up to 1,000 servers, never
  * naming a server twice; with merging off, every call has one participant. Each resource records
- * its intent before it joins; the outcome (the job ID, or the error) stays here until the
+ * its intent before it joins; the outcome (job ID, error, or withdrawn) stays here until the
  * resource's status write has recorded it and {@link #acknowledge} is called. A merged call the
  * cloud refused without acting (an unknown server, a bad parameter) is re-sent per participant, so
- * one resource's bad input never fails another's servers. Nothing here survives a restart: an
- * intent without an outcome is recovered from the servers' state, per resource.
+ * one resource's bad input never fails another's servers. A ticket's state (queued, in flight,
+ * answered) changes under one lock, so {@link #pending} never misses a call being sent. Nothing
+ * here survives a restart: an intent without an outcome is recovered from the servers' state, per
+ * resource.
  */
 public final class SubmissionCoalescer implements AutoCloseable {
 
@@ -43,14 +47,15 @@ public final class SubmissionCoalescer implements AutoCloseable {
   record Ticket(String uid, int index, int attempt) {}
 
   /**
-   * A call as one participant sees it: a job ID, the error, or withdrawn (never sent); and the
-   * version of the Secret whose credentials made the call.
+   * A call as one participant sees it: a job ID, the error, or withdrawn (never sent); when it was
+   * sent; and the version of the Secret whose credentials made it.
    */
   record Outcome(
       String jobId,
       CloudException error,
       boolean withdrawn,
       int participants,
+      Instant sentAt,
       String secretVersion) {}
 
   private record Request(
@@ -69,23 +74,26 @@ public final class SubmissionCoalescer implements AutoCloseable {
   private final Duration maxWait;
   private final int maxParticipants;
   private final ReconcileHooks hooks;
+  private final Clock clock;
   private final ScheduledExecutorService executor;
-  private final Map<Key, ArrayDeque<Request>> queues = new ConcurrentHashMap<>();
-  private final Set<Ticket> inFlight = ConcurrentHashMap.newKeySet();
-  private final Map<Ticket, Outcome> outcomes = new ConcurrentHashMap<>();
 
-  /** System.nanoTime before which no call goes out for a key: the local action budget is spent. */
-  private final Map<Key, Long> notBefore = new ConcurrentHashMap<>();
+  // Guarded by this: every ticket is in at most one of queues, inFlight and outcomes.
+  private final Map<Key, ArrayDeque<Request>> queues = new HashMap<>();
+  private final Set<Ticket> inFlight = new HashSet<>();
+  private final Map<Ticket, Outcome> outcomes = new HashMap<>();
+  private final Set<Ticket> discarded = new HashSet<>();
+  private final Map<Key, Long> notBefore = new HashMap<>();
 
   /**
    * @param maxParticipants 1 sends every request on its own (merging off)
    */
   public SubmissionCoalescer(
-      Duration linger, Duration maxWait, int maxParticipants, ReconcileHooks hooks) {
+      Duration linger, Duration maxWait, int maxParticipants, ReconcileHooks hooks, Clock clock) {
     this.linger = linger;
     this.maxWait = maxWait;
     this.maxParticipants = maxParticipants;
     this.hooks = hooks;
+    this.clock = clock;
     this.executor =
         Executors.newScheduledThreadPool(
             2,
@@ -99,28 +107,29 @@ public final class SubmissionCoalescer implements AutoCloseable {
   /** Queues a request whose intent is already recorded. */
   void enqueue(
       Key key, Ticket ticket, List<String> servers, BmsClient client, String secretVersion) {
-    ArrayDeque<Request> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
-    synchronized (queue) {
-      queue.add(
-          new Request(
-              ticket, List.copyOf(servers), client, secretVersion, false, System.nanoTime()));
+    synchronized (this) {
+      queues
+          .computeIfAbsent(key, k -> new ArrayDeque<>())
+          .add(
+              new Request(
+                  ticket, List.copyOf(servers), client, secretVersion, false, System.nanoTime()));
     }
     executor.execute(() -> flushIfReady(key));
     executor.schedule(() -> flushIfReady(key), linger.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Queued, in flight, or answered but not yet acknowledged: this instance knows the ticket. */
-  boolean pending(Ticket ticket) {
-    return inFlight.contains(ticket) || outcomes.containsKey(ticket) || queued(ticket);
+  synchronized boolean pending(Ticket ticket) {
+    return inFlight.contains(ticket) || outcomes.containsKey(ticket) || queued(ticket) != null;
   }
 
   /** The outcome of a finished call; it stays until {@link #acknowledge}d. */
-  Optional<Outcome> outcome(Ticket ticket) {
+  synchronized Optional<Outcome> outcome(Ticket ticket) {
     return Optional.ofNullable(outcomes.get(ticket));
   }
 
   /** The outcome is recorded in the resource's status: forget it. */
-  void acknowledge(Ticket ticket) {
+  synchronized void acknowledge(Ticket ticket) {
     outcomes.remove(ticket);
   }
 
@@ -128,65 +137,50 @@ public final class SubmissionCoalescer implements AutoCloseable {
    * Withdraws a request not yet sent; true when it was withdrawn (so nothing was submitted). The
    * withdrawal is an outcome like any other: it stays until acknowledged.
    */
-  boolean withdraw(Ticket ticket) {
-    for (ArrayDeque<Request> queue : queues.values()) {
-      synchronized (queue) {
-        Request r = queue.stream().filter(q -> q.ticket().equals(ticket)).findFirst().orElse(null);
-        if (r != null) {
-          queue.remove(r);
-          outcomes.put(ticket, new Outcome(null, null, true, 0, r.secretVersion()));
-          return true;
-        }
-      }
+  synchronized boolean withdraw(Ticket ticket) {
+    Request r = queued(ticket);
+    if (r == null) {
+      return false;
     }
-    return false;
+    queues.values().forEach(q -> q.remove(r));
+    outcomes.put(ticket, new Outcome(null, null, true, 0, null, r.secretVersion()));
+    return true;
   }
 
-  /** The resource is gone: withdraw what is queued and forget its outcomes. */
-  void forget(String uid) {
-    for (ArrayDeque<Request> queue : queues.values()) {
-      synchronized (queue) {
-        queue.removeIf(r -> r.ticket().uid().equals(uid));
-      }
-    }
+  /** The resource is gone: withdraw what is queued, forget its outcomes and late answers. */
+  synchronized void forget(String uid) {
+    queues.values().forEach(q -> q.removeIf(r -> r.ticket().uid().equals(uid)));
     outcomes.keySet().removeIf(t -> t.uid().equals(uid));
+    inFlight.stream().filter(t -> t.uid().equals(uid)).forEach(discarded::add);
   }
 
   /** Nothing queued or in flight (outcomes may wait to be acknowledged). */
-  boolean idle() {
-    return inFlight.isEmpty()
-        && queues.values().stream()
-            .allMatch(
-                q -> {
-                  synchronized (q) {
-                    return q.isEmpty();
-                  }
-                });
+  synchronized boolean idle() {
+    return inFlight.isEmpty() && queues.values().stream().allMatch(ArrayDeque::isEmpty);
   }
 
-  private boolean queued(Ticket ticket) {
+  private Request queued(Ticket ticket) {
     for (ArrayDeque<Request> queue : queues.values()) {
-      synchronized (queue) {
-        if (queue.stream().anyMatch(r -> r.ticket().equals(ticket))) {
-          return true;
+      for (Request r : queue) {
+        if (r.ticket().equals(ticket)) {
+          return r;
         }
       }
     }
-    return false;
+    return null;
   }
 
   private void flushIfReady(Key key) {
-    ArrayDeque<Request> queue = queues.get(key);
-    if (queue == null) {
-      return;
-    }
     List<Request> call;
-    synchronized (queue) {
-      if (queue.isEmpty()) {
+    synchronized (this) {
+      ArrayDeque<Request> queue = queues.get(key);
+      if (queue == null || queue.isEmpty()) {
         return;
       }
       long now = System.nanoTime();
-      if (now < notBefore.getOrDefault(key, Long.MIN_VALUE)) {
+      long wait = notBefore.getOrDefault(key, now) - now;
+      if (wait > 0) {
+        later(key, Duration.ofNanos(wait).plusMillis(1));
         return;
       }
       long newest = queue.stream().mapToLong(Request::arrivedNanos).max().orElse(now);
@@ -203,19 +197,16 @@ public final class SubmissionCoalescer implements AutoCloseable {
       }
       call = pack(queue, maxParticipants);
       call.forEach(r -> inFlight.add(r.ticket()));
+      if (!queue.isEmpty()) {
+        later(key, maxParticipants == 1 ? Duration.ZERO : linger);
+      }
     }
     executor.execute(() -> send(key, call));
-    if (!queue.isEmpty()) {
-      executor.schedule(
-          () -> flushIfReady(key),
-          maxParticipants == 1 ? 0 : linger.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
   }
 
   /**
    * Up to 1,000 servers and {@code maxParticipants} requests, at most one request per resource (its
-   * batchSize is its own limit), never one server twice; a request marked alone goes on its own.
+   * batchSize is its own limit), never one server twice; a request marked solo goes on its own.
    */
   private static List<Request> pack(ArrayDeque<Request> queue, int maxParticipants) {
     List<Request> call = new ArrayList<>();
@@ -229,13 +220,12 @@ public final class SubmissionCoalescer implements AutoCloseable {
               && !resources.contains(r.ticket().uid())
               && r.servers().stream().noneMatch(servers::contains)
               && (call.isEmpty() || !r.solo() && !call.get(0).solo());
-      if (!fits) {
-        continue;
+      if (fits) {
+        call.add(r);
+        resources.add(r.ticket().uid());
+        servers.addAll(r.servers());
+        it.remove();
       }
-      call.add(r);
-      resources.add(r.ticket().uid());
-      servers.addAll(r.servers());
-      it.remove();
     }
     return call;
   }
@@ -243,6 +233,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
   private void send(Key key, List<Request> call) {
     List<String> servers = new ArrayList<>();
     call.forEach(r -> servers.addAll(r.servers()));
+    Instant sentAt = clock.instant();
     CloudException error = null;
     String jobId = null;
     try {
@@ -256,12 +247,12 @@ public final class SubmissionCoalescer implements AutoCloseable {
           .log();
     } catch (CloudException e) {
       error = e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Whatever happened, the call may have gone out: an unknown outcome, never a stuck ticket.
       error = CloudException.network("submit", true, e);
     }
     if (error != null && CloudException.LOCAL_BUDGET.equals(error.code())) {
       // Not sent: the requests wait, still withdrawable, until the budget frees.
-      notBefore.put(key, System.nanoTime() + error.retryAfter().toNanos());
       requeue(key, call, false, error.retryAfter());
       return;
     }
@@ -280,21 +271,43 @@ public final class SubmissionCoalescer implements AutoCloseable {
       LOG.warn("stopped after the action call: {}", e.getMessage());
       return;
     }
+    record(call, new Outcome(jobId, error, false, call.size(), sentAt, null));
+  }
+
+  private synchronized void record(List<Request> call, Outcome outcome) {
     for (Request r : call) {
-      outcomes.put(r.ticket(), new Outcome(jobId, error, false, call.size(), r.secretVersion()));
       inFlight.remove(r.ticket());
+      if (!discarded.remove(r.ticket())) {
+        outcomes.put(
+            r.ticket(),
+            new Outcome(
+                outcome.jobId(),
+                outcome.error(),
+                false,
+                outcome.participants(),
+                outcome.sentAt(),
+                r.secretVersion()));
+      }
     }
   }
 
   /** The call was not made, or must be made per participant: back to the head of the queue. */
-  private void requeue(Key key, List<Request> call, boolean alone, Duration after) {
-    ArrayDeque<Request> queue = queues.get(key);
-    synchronized (queue) {
-      for (int i = call.size() - 1; i >= 0; i--) {
-        queue.addFirst(alone ? call.get(i).asSolo() : call.get(i));
-        inFlight.remove(call.get(i).ticket());
+  private synchronized void requeue(Key key, List<Request> call, boolean solo, Duration after) {
+    ArrayDeque<Request> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+    for (int i = call.size() - 1; i >= 0; i--) {
+      Request r = call.get(i);
+      inFlight.remove(r.ticket());
+      if (!discarded.remove(r.ticket())) {
+        queue.addFirst(solo ? r.asSolo() : r);
       }
     }
+    if (!after.isZero() && !after.isNegative()) {
+      notBefore.put(key, System.nanoTime() + after.toNanos());
+    }
+    later(key, after);
+  }
+
+  private void later(Key key, Duration after) {
     executor.schedule(
         () -> flushIfReady(key), Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
   }

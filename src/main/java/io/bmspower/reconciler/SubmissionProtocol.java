@@ -47,8 +47,8 @@ final class SubmissionProtocol {
       if (outcome.withdrawn()) {
         ledger.withdrawn(a);
       } else if (outcome.jobId() != null) {
-        refusals.remove(ticket);
-        ledger.accepted(a, outcome.jobId(), outcome.participants());
+        pass.afterWrite(() -> refusals.remove(ticket));
+        ledger.accepted(a, outcome.jobId(), outcome.participants(), outcome.sentAt());
         pass.afterWrite(() -> hooks.at(ReconcileHooks.Point.AFTER_JOB_ID));
       } else {
         CloudException e = outcome.error();
@@ -60,8 +60,9 @@ final class SubmissionProtocol {
           var existing = ServerDirectory.lookup(target.client(), ledger.servers(a));
           ledger.leaveOutUnknown(a, new HashSet<>(existing.keySet()), e);
         } else {
-          int failures = refusals.merge(ticket, 1, Integer::sum);
-          ledger.refused(a, e, failures - 1, grace);
+          // Counted once written: a pass redone after a conflict does not count it again.
+          ledger.refused(a, e, refusals.getOrDefault(ticket, 0), outcome.sentAt(), grace);
+          pass.afterWrite(() -> refusals.merge(ticket, 1, Integer::sum));
           if (e.errorClass() == ErrorClass.CREDENTIALS) {
             refusedCredentials = e;
           }
@@ -87,19 +88,15 @@ final class SubmissionProtocol {
     }
   }
 
-  /** Takes back calls not yet made (suspend, deadline, deletion); true when none is in flight. */
-  boolean withdraw(Pass pass) {
-    boolean quiet = true;
+  /** Takes back calls not yet made (suspend, deadline, deletion). */
+  void withdraw(Pass pass) {
     for (BatchAttempt a : pass.ledger().awaitingOutcome()) {
       Ticket ticket = ticket(pass, a);
       if (calls.withdraw(ticket)) {
         pass.ledger().withdrawn(a);
         pass.afterWrite(() -> calls.acknowledge(ticket));
-      } else if (calls.pending(ticket)) {
-        quiet = false;
       }
     }
-    return quiet;
   }
 
   /** Records the intents for what is due; the calls go out once the status is written. */

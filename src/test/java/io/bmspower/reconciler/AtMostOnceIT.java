@@ -102,6 +102,10 @@ class AtMostOnceIT {
       assertThat(innocent.getSucceeded()).isEqualTo(5);
       assertThat(innocent.getFailedServers()).isEmpty();
       assertThat(guilty.getSucceeded()).isEqualTo(3);
+      assertThat(sim.requests("submit 400"))
+          .as("the merged call, then with-unknown's own call, refused for BMS.0040")
+          .isEqualTo(2);
+      assertThat(sim.stats().path("actionCalls").asInt()).isEqualTo(2);
       assertThat(guilty.getFailureCounts()).isEqualTo(Map.of("BMS.0040", 2));
       assertThat(guilty.getFailedServers())
           .extracting(f -> f.getId())
@@ -136,6 +140,9 @@ class AtMostOnceIT {
       servers.subList(0, 8).stream()
           .filter(id -> !id.equals(shared))
           .forEach(id -> assertThat(perServer.path(id).asInt()).as(id).isEqualTo(1));
+      assertThat(perServer.path(shared).asInt())
+          .as("the shared server: once per resource, one after the other")
+          .isEqualTo(2);
       assertThat(h.events("second"))
           .as("the later resource said whom it waited for")
           .anySatisfy(
@@ -158,7 +165,8 @@ class AtMostOnceIT {
         var h = new OperatorHarness(sim)) {
       h.settings.batchAcrossResources = false;
       h.createAkSkSecret("bms-credentials");
-      h.startOperator();
+      var conflict = new TouchBeforeTheJobIdWrite(h, "reboot");
+      h.startOperator(conflict);
       h.create("reboot", sim.simulator.inventory(), spec -> spec.setAction(PowerAction.Reboot));
       await()
           .atMost(Duration.ofSeconds(30))
@@ -176,6 +184,7 @@ class AtMostOnceIT {
               });
 
       var status = h.awaitPhase("reboot", Phase.Succeeded, Duration.ofSeconds(90)).getStatus();
+      assertThat(conflict.touched).as("the write after the POST was made to conflict").isTrue();
       BatchStatus batch = status.getBatches().get(0);
       assertThat(batch.getJobId()).as("the job ID was recorded").isNotNull();
       assertThat(sim.requests("getJob 200")).as("the job was polled").isPositive();
@@ -189,6 +198,40 @@ class AtMostOnceIT {
                   java.time.Instant.parse(batch.getFinishedAt())))
           .as("the resource waited for the 10 s job")
           .isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * Changes the resource right before the first status write after the action call returned, so
+   * that write (the one recording the job ID) conflicts for certain.
+   */
+  private static final class TouchBeforeTheJobIdWrite implements ReconcileHooks {
+    private final OperatorHarness h;
+    private final String name;
+    private volatile boolean posted;
+    volatile boolean touched;
+
+    TouchBeforeTheJobIdWrite(OperatorHarness h, String name) {
+      this.h = h;
+      this.name = name;
+    }
+
+    @Override
+    public void at(Point point) {
+      if (point == Point.AFTER_POST) {
+        posted = true;
+      } else if (point == Point.BEFORE_STATUS_WRITE && posted && !touched) {
+        touched = true;
+        h.client
+            .resources(BareMetalPowerAction.class)
+            .inNamespace(h.namespace)
+            .withName(name)
+            .edit(
+                r -> {
+                  r.getMetadata().setAnnotations(Map.of("touched", "before the job ID write"));
+                  return r;
+                });
+      }
     }
   }
 

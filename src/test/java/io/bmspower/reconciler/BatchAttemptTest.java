@@ -18,7 +18,7 @@ class BatchAttemptTest {
 
     a.submitting(NOW);
     assertThat(a.awaitingOutcome()).isTrue();
-    a.running("job-1");
+    a.running("job-1", null);
     assertThat(a.active()).isTrue();
     a.finished(8, 1, 1, NOW.plusSeconds(30), "1 to retry");
 
@@ -46,7 +46,7 @@ class BatchAttemptTest {
     failed.finished(0, 3, 0, NOW, null);
     BatchAttempt done = BatchAttempt.planned(0, 1, 3, null, null);
     done.submitting(NOW);
-    done.running("j");
+    done.running("j", null);
     done.finished(3, 0, 0, NOW, null);
 
     assertThat(failed.state()).isEqualTo(BatchState.Failed);
@@ -56,12 +56,13 @@ class BatchAttemptTest {
   @Test
   void illegalTransitionsAreBugsAndThrow() {
     BatchAttempt pending = BatchAttempt.planned(0, 1, 3, null, null);
-    assertThatThrownBy(() -> pending.running("job")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> pending.running("job", null))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> pending.finished(3, 0, 0, NOW, null))
         .isInstanceOf(IllegalStateException.class);
     BatchAttempt running = BatchAttempt.planned(0, 1, 3, null, null);
     running.submitting(NOW);
-    running.running("job");
+    running.running("job", null);
     assertThatThrownBy(() -> running.submitting(NOW)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> running.pending(null, "x")).isInstanceOf(IllegalStateException.class);
   }

@@ -63,6 +63,19 @@ class MembersAndPlanTest {
     assertThat(plan(List.of(id, id.toUpperCase())).servers()).containsExactly(id);
   }
 
+  @Test
+  void aResourceStartedByAnOlderVersionKeepsItsSpecOrder() {
+    var spec = new BareMetalPowerActionSpec();
+    List<String> servers =
+        List.of("b0000000-0000-4000-8000-000000000000", "a0000000-0000-4000-8000-000000000000");
+    spec.setServers(servers);
+    spec.setBatchSize(1);
+
+    assertThat(BatchPlan.of(spec, null).members(0, null)).containsExactly(servers.get(0));
+    assertThat(BatchPlan.of(spec, BatchPlan.CANONICAL).members(0, null))
+        .containsExactly(servers.get(1));
+  }
+
   private static BatchPlan plan(List<String> servers) {
     var spec = new BareMetalPowerActionSpec();
     spec.setServers(servers);

@@ -65,7 +65,8 @@ final class ReconcilerFixture implements AutoCloseable {
     configure.accept(options);
     cloud = new InProcessBmsClient(options, clock);
     client = cloud;
-    calls = new SubmissionCoalescer(linger, linger, participantsPerCall, ReconcileHooks.NONE);
+    calls =
+        new SubmissionCoalescer(linger, linger, participantsPerCall, ReconcileHooks.NONE, clock);
     ReconcilerSettings settings =
         new ReconcilerSettings(
             "https://bms.example.com",

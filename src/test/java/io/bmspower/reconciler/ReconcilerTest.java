@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The reconciler's passes against an in-memory cloud, API server and clock. */
@@ -42,7 +41,7 @@ class ReconcilerTest {
   }
 
   @Test
-  void reorderingAndRespellingTheServersMidRunSubmitsNoServerTwice() {
+  void reorderingTheServersMidRunSubmitsNoServerTwice() {
     try (var f = new ReconcilerFixture(o -> {}, 1, Duration.ZERO, 1)) {
       f.create("a", f.servers(0, 20), spec -> spec.setBatchSize(10));
       f.pass("a");
@@ -56,7 +55,7 @@ class ReconcilerTest {
           r -> {
             List<String> changed = new ArrayList<>(r.getSpec().getServers());
             Collections.reverse(changed);
-            r.getSpec().setServers(changed.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList());
+            r.getSpec().setServers(changed);
             return r;
           });
       var status = f.runToEnd("a").getStatus();
@@ -122,6 +121,29 @@ class ReconcilerTest {
       assertThat(afterJobId.getScheduleDelay()).contains(200L);
       assertThat(afterFirstPoll.getScheduleDelay())
           .hasValueSatisfying(d -> assertThat(d).isBetween(2000L, 3000L));
+    }
+  }
+
+  @Test
+  void aThrottledCallComesBackWhenItsRetryAfterEnds() {
+    try (var f = new ReconcilerFixture(o -> {})) {
+      f.create("a", f.servers(0, 5), spec -> {});
+      f.cloud.failNextSubmit(
+          new CloudException(
+              429,
+              "APIG.0308",
+              "throttled",
+              null,
+              ErrorClass.RETRYABLE,
+              Duration.ofSeconds(10),
+              null));
+      f.pass("a");
+
+      var control = f.pass("a");
+
+      assertThat(control.getScheduleDelay()).contains(10_000L);
+      assertThat(f.api.get("a").getStatus().getBatches().get(0).getState())
+          .isEqualTo(BatchState.Pending);
     }
   }
 
@@ -229,7 +251,7 @@ class ReconcilerTest {
   }
 
   @Test
-  void evenWhenTheCacheLagsNoMergedCallNamesAServerTwice() {
+  void aCallNeverNamesAServerTwiceEvenWhenTwoResourcesSlipPastTheOverlapGuard() {
     try (var f = new ReconcilerFixture(o -> {}, 100, Duration.ofMillis(500), 3)) {
       f.create("first", f.servers(0, 5), spec -> {});
       f.create("second", f.servers(4, 8), spec -> {});

@@ -24,13 +24,19 @@ class SubmissionOutcomesTest {
   private static final List<String> UNKNOWN =
       List.of("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002");
 
-  /** One way a call can go: the fault, and how the resource under test must end. */
+  /**
+   * One way a call can go: the fault, and how the resource under test must end when its call was
+   * made alone and when it was merged with the innocent one.
+   */
   record Case(
       String name,
       Consumer<ReconcilerFixture> fault,
       boolean withUnknownServers,
-      Phase expected,
-      int failed) {
+      boolean rotateSecret,
+      Phase alone,
+      int failedAlone,
+      Phase merged,
+      int failedMerged) {
     @Override
     public String toString() {
       return name;
@@ -40,46 +46,75 @@ class SubmissionOutcomesTest {
   static Stream<Arguments> cases() {
     List<Case> cases =
         List.of(
-            new Case("accepted", f -> {}, false, Phase.Succeeded, 0),
+            new Case("accepted", f -> {}, false, false, Phase.Succeeded, 0, Phase.Succeeded, 0),
             new Case(
                 "throttled with a Retry-After",
                 f ->
                     f.cloud.failNextSubmit(
                         error(429, "APIG.0308", ErrorClass.RETRYABLE, Duration.ofMinutes(2))),
                 false,
+                false,
+                Phase.Succeeded,
+                0,
                 Phase.Succeeded,
                 0),
             new Case(
                 "server error",
                 f -> f.cloud.failNextSubmit(error(500, "BMS.9999", ErrorClass.RETRYABLE, null)),
                 false,
+                false,
+                Phase.Succeeded,
+                0,
                 Phase.Succeeded,
                 0),
             new Case(
                 "overloaded",
                 f -> f.cloud.failNextSubmit(error(400, "BMS.0212", ErrorClass.RETRYABLE, null)),
                 false,
+                false,
+                Phase.Succeeded,
+                0,
                 Phase.Succeeded,
                 0),
             new Case(
                 "no answer after sending",
                 f -> f.cloud.dropNextSubmitAnswer(),
                 false,
+                false,
+                Phase.Succeeded,
+                0,
                 Phase.Succeeded,
                 0),
-            new Case("unknown servers", f -> {}, true, Phase.PartiallySucceeded, 2),
+            new Case(
+                "unknown servers",
+                f -> {},
+                true,
+                false,
+                Phase.PartiallySucceeded,
+                2,
+                Phase.PartiallySucceeded,
+                2),
+            // Merged, the refusal is re-sent per participant, and the one-time fault has passed.
             new Case(
                 "refused for its parameters",
                 f -> f.cloud.failNextSubmit(error(400, "BMS.0018", ErrorClass.TERMINAL, null)),
                 false,
-                Phase.Failed,
-                5),
-            new Case(
-                "already stopped",
-                f -> f.options.stopped = f.options.servers,
                 false,
+                Phase.Failed,
+                5,
                 Phase.Succeeded,
-                0));
+                0),
+            new Case(
+                "credentials refused, then the Secret fixed",
+                f -> f.cloud.failNextSubmit(error(401, "APIG.0301", ErrorClass.CREDENTIALS, null)),
+                false,
+                true,
+                Phase.Succeeded,
+                0,
+                Phase.Succeeded,
+                0),
+            new Case(
+                "already stopped", f -> {}, false, false, Phase.Succeeded, 0, Phase.Succeeded, 0));
     List<Arguments> all = new ArrayList<>();
     for (Case c : cases) {
       all.add(Arguments.of(c, false));
@@ -113,14 +148,15 @@ class SubmissionOutcomesTest {
         f.passNoWait("innocent");
       }
       f.awaitIdle();
+      f.pass("a");
+      if (c.rotateSecret()) {
+        assertThat(f.events.reasons("a")).contains(Reason.CREDENTIALS_REJECTED);
+        f.secretVersion = "2";
+      }
       var status = f.runToEnd("a").getStatus();
 
-      // A refusal for the call's parameters re-sends each participant alone when merged, and
-      // the one-time fault has passed by then.
-      boolean refusedAlone = c.name().equals("refused for its parameters") && !merged;
-      Phase expected = merged && c.failed() == 5 ? Phase.Succeeded : c.expected();
-      assertThat(status.getPhase()).isEqualTo(refusedAlone ? Phase.Failed : expected);
-      assertThat(status.getFailed()).isEqualTo(merged && c.failed() == 5 ? 0 : c.failed());
+      assertThat(status.getPhase()).isEqualTo(merged ? c.merged() : c.alone());
+      assertThat(status.getFailed()).isEqualTo(merged ? c.failedMerged() : c.failedAlone());
       assertThat(status.getSucceeded() + status.getFailed()).isEqualTo(5);
       if (c.withUnknownServers()) {
         assertThat(status.getFailedServers())
@@ -131,6 +167,9 @@ class SubmissionOutcomesTest {
         var innocent = f.runToEnd("innocent").getStatus();
         assertThat(innocent.getPhase()).isEqualTo(Phase.Succeeded);
         assertThat(innocent.getFailedServers()).isEmpty();
+      }
+      if (merged && c.name().equals("accepted")) {
+        assertThat(f.cloud.actionCalls()).as("both resources in one call").isOne();
       }
       assertThat(f.cloud.submissions()).allSatisfy((id, n) -> assertThat(n).isOne());
       assertThat(f.cloud.submissions().keySet()).doesNotContainAnyElementsOf(UNKNOWN);

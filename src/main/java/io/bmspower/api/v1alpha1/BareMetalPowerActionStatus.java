@@ -49,6 +49,11 @@ public class BareMetalPowerActionStatus {
   private Integer nextBatch;
 
   @JsonPropertyDescription(
+      "How batches are cut from spec.servers: Canonical (lower-cased, sorted). Absent on resources"
+          + " started by operator versions that cut them in spec order; those keep that order.")
+  private String planOrder;
+
+  @JsonPropertyDescription(
       "One entry per submission attempt of a batch: every active or waiting one, and the latest"
           + " finished ones (older finished entries are folded into the counters).")
   private List<BatchStatus> batches = new ArrayList<>();
@@ -161,6 +166,14 @@ public class BareMetalPowerActionStatus {
     this.nextBatch = nextBatch;
   }
 
+  public String getPlanOrder() {
+    return planOrder;
+  }
+
+  public void setPlanOrder(String planOrder) {
+    this.planOrder = planOrder;
+  }
+
   public List<BatchStatus> getBatches() {
     return batches;
   }
@@ -244,6 +257,7 @@ public class BareMetalPowerActionStatus {
         && Objects.equals(pending, that.pending)
         && Objects.equals(plannedBatches, that.plannedBatches)
         && Objects.equals(nextBatch, that.nextBatch)
+        && Objects.equals(planOrder, that.planOrder)
         && Objects.equals(batches, that.batches)
         && Objects.equals(failedServers, that.failedServers)
         && Objects.equals(failedServersTruncated, that.failedServersTruncated)
@@ -267,6 +281,7 @@ public class BareMetalPowerActionStatus {
         pending,
         plannedBatches,
         nextBatch,
+        planOrder,
         batches,
         failedServers,
         failedServersTruncated,
