@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
  * The statuses the reconciler really writes, in each phase, read by the real kstatus library (what
  * Flux health checks and kstatus-based tools wait on): in progress until the action ends, Current
  * only when it succeeded, Failed when it failed or waits for a person.
+ *
+ * <p>kstatus (cli-utils v0.37.2, status.Compute) reads, first match wins: a deletionTimestamp;
+ * status.observedGeneration against metadata.generation (per-condition observedGeneration is not
+ * read); the first Reconciling=True (InProgress) or Stalled=True (Failed) in list order; then Ready
+ * (True: Current, else InProgress); else Current. The older condition types (Complete, Failed, ...)
+ * have rules only for batch/v1 Jobs, so they do not interfere.
  */
 class KstatusOfOperatorStatusesTest {
 
