@@ -3,11 +3,13 @@ package io.bmspower;
 import io.bmspower.cloud.CloudClients;
 import io.bmspower.config.OperatorSettings;
 import io.bmspower.reconciler.BareMetalPowerActionReconciler;
+import io.bmspower.reconciler.LeaseFence;
 import io.bmspower.reconciler.ReconcileHooks;
 import io.bmspower.reconciler.ReconcilerSettings;
 import io.bmspower.reconciler.SubmissionCoalescer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +105,8 @@ public final class OperatorMain {
       Clock clock,
       ReconcileHooks hooks) {
     OperatorMetrics metrics = new OperatorMetrics(registry);
+    // Set once the coalescer exists; losing the Lease closes it.
+    AtomicReference<Runnable> stopSending = new AtomicReference<>(() -> {});
     CloudClients clouds =
         new CloudClients(settings.cloudClientSettings(), clock, metrics::cloudCall);
     Operator operator =
@@ -116,15 +121,50 @@ public final class OperatorMain {
                   .withCloseClientOnStop(false);
               if (settings.leaderElection) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(settings.leaseName, settings.leaseNamespace));
+                    new LeaderElectionConfiguration(
+                        settings.leaseName,
+                        settings.leaseNamespace,
+                        settings.leaseDuration,
+                        settings.leaseRenewDeadline,
+                        settings.leaseRetryPeriod,
+                        settings.identity,
+                        new LeaderCallbacks(
+                            () -> metrics.leader(true),
+                            () -> {
+                              // Stop sending at once (queued calls are dropped, not drained)
+                              // and exit now: a graceful stop would let in-flight passes run on.
+                              metrics.leader(false);
+                              stopSending.get().run();
+                              LOG.warn("lost the Lease: sent nothing more; exiting");
+                              Runtime.getRuntime().halt(1);
+                            },
+                            leader -> {}),
+                        true));
               }
             });
+    LeaseFence fence =
+        settings.leaderElection
+            ? LeaseFence.of(
+                kubernetes,
+                settings.leaseNamespace,
+                settings.leaseName,
+                settings.identity,
+                settings.leaseRenewDeadline,
+                clock,
+                metrics::leaseTransitions)
+            : LeaseFence.NONE;
     // One way to make a call: with merging off, every call has one participant.
     SubmissionCoalescer coalescer =
-        settings.batchAcrossResources
-            ? new SubmissionCoalescer(
-                settings.batchLinger, settings.batchMaxWait, Integer.MAX_VALUE, hooks, clock)
-            : new SubmissionCoalescer(Duration.ZERO, Duration.ZERO, 1, hooks, clock);
+        new SubmissionCoalescer(
+            settings.batchAcrossResources ? settings.batchLinger : Duration.ZERO,
+            settings.batchAcrossResources ? settings.batchMaxWait : Duration.ZERO,
+            settings.batchAcrossResources ? Integer.MAX_VALUE : 1,
+            settings.maxIntentAge,
+            fence,
+            why -> metrics.requestDropped(why.name().toLowerCase()),
+            hooks,
+            clock);
+    stopSending.set(coalescer::close);
     BareMetalPowerActionReconciler reconciler =
         new BareMetalPowerActionReconciler(
             kubernetes,

@@ -51,6 +51,30 @@ public final class OperatorMetrics {
         .increment();
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger leader =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong leaseTransitions =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** bms_leader: 1 while this instance holds the Lease (leader election on). */
+  public void leader(boolean leading) {
+    registry.gauge("bms.leader", leader).set(leading ? 1 : 0);
+  }
+
+  /** bms_lease_transitions: the Lease's leaseTransitions, as last read before an action call. */
+  public void leaseTransitions(long transitions) {
+    registry.gauge("bms.lease.transitions", leaseTransitions).set(transitions);
+  }
+
+  /** bms_action_requests_dropped_total by reason: expired (intent too old) or fenced (no Lease). */
+  public void requestDropped(String reason) {
+    Counter.builder("bms.action.requests.dropped")
+        .description("Action requests dropped unsent: intent too old, or the Lease lost")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
   /** bms_jobs_in_flight: cloud jobs being polled. */
   public void jobsInFlight(Supplier<Number> jobs) {
     registry.gauge("bms.jobs.in.flight", jobs, s -> s.get().doubleValue());

@@ -41,6 +41,11 @@ public final class OperatorSettings {
   public boolean batchAcrossResources = true;
   public Duration batchLinger = Duration.ofSeconds(1);
   public Duration batchMaxWait = Duration.ofSeconds(30);
+  public Duration maxIntentAge = Duration.ofSeconds(60);
+  public Duration leaseDuration = Duration.ofSeconds(15);
+  public Duration leaseRenewDeadline = Duration.ofSeconds(10);
+  public Duration leaseRetryPeriod = Duration.ofSeconds(2);
+  public String identity;
 
   private static final Options<OperatorSettings> OPTIONS = new Options<>("BMS_");
 
@@ -171,6 +176,35 @@ public final class OperatorSettings {
         "the longest a request waits to be merged (default 30s)",
         (s, v) -> s.batchMaxWait = Options.duration(v));
     setting(
+        "max-intent-age",
+        "DURATION",
+        "an action call is never started later than this after its intent was recorded; another"
+            + " instance recovers an intent only after this plus the cloud request timeout and the"
+            + " ambiguous grace (default 60s; more than batch-max-wait)",
+        (s, v) -> s.maxIntentAge = Options.duration(v));
+    setting(
+        "lease-duration",
+        "DURATION",
+        "leader election: how long a Lease holds without renewal (default 15s)",
+        (s, v) -> s.leaseDuration = Options.duration(v));
+    setting(
+        "lease-renew-deadline",
+        "DURATION",
+        "leader election: the leader gives up, and sends no action call, when it could not renew"
+            + " for this long (default 10s)",
+        (s, v) -> s.leaseRenewDeadline = Options.duration(v));
+    setting(
+        "lease-retry-period",
+        "DURATION",
+        "leader election: how often the Lease is renewed or tried (default 2s)",
+        (s, v) -> s.leaseRetryPeriod = Options.duration(v));
+    setting(
+        "identity",
+        "NAME",
+        "this instance's name in the Lease and in recorded intents (default: $POD_NAME, else"
+            + " $HOSTNAME)",
+        (s, v) -> s.identity = v);
+    setting(
         "reconcile-threads",
         "N",
         "resources reconciled at once (default 10)",
@@ -185,9 +219,24 @@ public final class OperatorSettings {
   public static OperatorSettings parse(String[] args, Map<String, String> env) {
     OperatorSettings settings = new OperatorSettings();
     settings.leaseNamespace = env.get("POD_NAMESPACE");
+    settings.identity =
+        env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "bms-power-operator"));
     List<String> problems = OPTIONS.parse(settings, args, env);
     if (settings.pollIntervalMin.compareTo(settings.pollIntervalMax) > 0) {
       problems.add("poll-interval-min must not exceed poll-interval-max");
+    }
+    if (settings.maxIntentAge.compareTo(settings.batchMaxWait) <= 0) {
+      problems.add(
+          "max-intent-age ("
+              + settings.maxIntentAge
+              + ") must exceed batch-max-wait ("
+              + settings.batchMaxWait
+              + "): a request waiting to be merged would expire");
+    }
+    if (settings.leaseRenewDeadline.compareTo(settings.leaseDuration) >= 0
+        || settings.leaseRetryPeriod.compareTo(settings.leaseRenewDeadline) >= 0) {
+      problems.add(
+          "leader election needs lease-retry-period < lease-renew-deadline < lease-duration");
     }
     if (settings.leaderElection
         && (settings.leaseNamespace == null || settings.leaseNamespace.isBlank())) {
@@ -241,7 +290,13 @@ public final class OperatorSettings {
         + deletionWaitTimeout
         + " leaderElection="
         + leaderElection
-        + (leaderElection ? " lease=" + leaseNamespace + "/" + leaseName : "")
+        + (leaderElection
+            ? " lease=" + leaseNamespace + "/" + leaseName + " leaseDuration=" + leaseDuration
+            : "")
+        + " identity="
+        + identity
+        + " maxIntentAge="
+        + maxIntentAge
         + " batchAcrossResources="
         + batchAcrossResources
         + " healthPort="

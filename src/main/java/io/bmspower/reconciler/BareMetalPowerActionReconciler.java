@@ -39,7 +39,7 @@ public class BareMetalPowerActionReconciler
 
   private static final Logger LOG = LoggerFactory.getLogger(BareMetalPowerActionReconciler.class);
   static final Duration CONFLICT_RETRY = Duration.ofMillis(300);
-  static final Duration CALL_WAIT = Duration.ofMillis(300);
+  static final Duration CALL_WAIT = Duration.ofMillis(500);
   static final int PASSES_PER_CONFLICT = 3;
 
   private final ReconcilerSettings settings;
@@ -90,7 +90,7 @@ public class BareMetalPowerActionReconciler
     this.clock = clock;
     this.resolver = resolver;
     this.observer = new JobObserver(jobs, hooks);
-    this.protocol = new SubmissionProtocol(calls, settings.ambiguousGrace(), hooks);
+    this.protocol = new SubmissionProtocol(calls, settings, hooks);
     this.recorder = new PassRecorder(writer, events, metrics, hooks);
     this.deletion = new Deletion(settings, resolver, observer, protocol, recorder);
     Backoff retries = new Backoff(settings.retryBackoffBase(), settings.retryBackoffCap());

@@ -83,11 +83,13 @@ final class BatchAttempt {
     return Rfc3339.parse(entry.getNotBefore());
   }
 
-  /** The intent: recorded before the call is handed to the sender. */
-  void submitting(Instant now) {
+  /** The intent, by {@code holder}: recorded before the call is handed to the sender. */
+  void submitting(Instant now, String holder) {
     require(BatchState.Pending);
     entry.setState(BatchState.Submitting);
     entry.setSubmittedAt(Rfc3339.format(now));
+    entry.setHolder(holder);
+    entry.setSent(null);
     entry.setNotBefore(null);
     entry.setMessage(null);
     entry.setJobId(null);
@@ -106,6 +108,8 @@ final class BatchAttempt {
     require(BatchState.Submitting);
     entry.setState(BatchState.Pending);
     entry.setSubmittedAt(null);
+    entry.setHolder(null);
+    entry.setSent(null);
     entry.setNotBefore(notBefore == null ? null : Rfc3339.format(notBefore));
     entry.setMessage(message);
   }
@@ -124,7 +128,17 @@ final class BatchAttempt {
   void unanswered(Instant sentAt, String message) {
     require(BatchState.Submitting);
     entry.setMessage(message);
+    entry.setSent(true);
     sent(sentAt);
+  }
+
+  /** The call is known to have been made (its answer was lost). */
+  boolean sent() {
+    return Boolean.TRUE.equals(entry.getSent());
+  }
+
+  String holder() {
+    return entry.getHolder();
   }
 
   private void sent(Instant sentAt) {

@@ -238,14 +238,14 @@ final class BatchLedger {
    * Records the intent for what is due now, up to {@code maxActive} active attempts: retries first,
    * then the next planned batch. The caller writes the status before anything is sent.
    */
-  List<BatchAttempt> startDue(int maxActive) {
+  List<BatchAttempt> startDue(int maxActive, String holder) {
     List<BatchAttempt> started = new ArrayList<>();
     while (active() < maxActive) {
       BatchAttempt next = nextDue();
       if (next == null) {
         break;
       }
-      next.submitting(now);
+      next.submitting(now, holder);
       started.add(next);
     }
     return started;

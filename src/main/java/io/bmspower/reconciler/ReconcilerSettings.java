@@ -15,7 +15,9 @@ public record ReconcilerSettings(
     Duration retryBackoffCap,
     Duration ambiguousGrace,
     Duration deletionWaitTimeout,
-    Duration credentialsRecheck) {
+    Duration credentialsRecheck,
+    Duration unknownIntentGrace,
+    String identity) {
 
   public static ReconcilerSettings from(OperatorSettings s) {
     return new ReconcilerSettings(
@@ -29,6 +31,17 @@ public record ReconcilerSettings(
         s.retryBackoffCap,
         s.ambiguousGrace,
         s.deletionWaitTimeout,
-        s.credentialsRecheck);
+        s.credentialsRecheck,
+        unknownIntentGrace(s),
+        s.identity);
+  }
+
+  /**
+   * How long after its intent another instance's (or an earlier process's) call may still be under
+   * way: it is started within max-intent-age, lasts at most the request timeout, and the cloud may
+   * need the ambiguous grace to show it.
+   */
+  static Duration unknownIntentGrace(OperatorSettings s) {
+    return s.maxIntentAge.plus(s.cloudRequestTimeout).plus(s.ambiguousGrace);
   }
 }

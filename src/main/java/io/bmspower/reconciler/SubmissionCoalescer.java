@@ -63,11 +63,20 @@ public final class SubmissionCoalescer implements AutoCloseable {
       List<String> servers,
       BmsClient client,
       String secretVersion,
+      Instant intentAt,
       boolean solo,
       long arrivedNanos) {
     Request asSolo() {
-      return new Request(ticket, servers, client, secretVersion, true, arrivedNanos);
+      return new Request(ticket, servers, client, secretVersion, intentAt, true, arrivedNanos);
     }
+  }
+
+  /** Why a request was dropped unsent. */
+  public enum Dropped {
+    /** Its intent is older than the bound: another instance may already be recovering it. */
+    EXPIRED,
+    /** This instance no longer holds the Lease. */
+    FENCED
   }
 
   private final Duration linger;
@@ -75,6 +84,9 @@ public final class SubmissionCoalescer implements AutoCloseable {
   private final int maxParticipants;
   private final ReconcileHooks hooks;
   private final Clock clock;
+  private final Duration maxIntentAge;
+  private final LeaseFence fence;
+  private final java.util.function.Consumer<Dropped> dropped;
   private final ScheduledExecutorService executor;
 
   // Guarded by this: every ticket is in at most one of queues, inFlight and outcomes.
@@ -88,10 +100,20 @@ public final class SubmissionCoalescer implements AutoCloseable {
    * @param maxParticipants 1 sends every request on its own (merging off)
    */
   public SubmissionCoalescer(
-      Duration linger, Duration maxWait, int maxParticipants, ReconcileHooks hooks, Clock clock) {
+      Duration linger,
+      Duration maxWait,
+      int maxParticipants,
+      Duration maxIntentAge,
+      LeaseFence fence,
+      java.util.function.Consumer<Dropped> dropped,
+      ReconcileHooks hooks,
+      Clock clock) {
     this.linger = linger;
     this.maxWait = maxWait;
     this.maxParticipants = maxParticipants;
+    this.maxIntentAge = maxIntentAge;
+    this.fence = fence;
+    this.dropped = dropped;
     this.hooks = hooks;
     this.clock = clock;
     this.executor =
@@ -106,13 +128,24 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   /** Queues a request whose intent is already recorded. */
   void enqueue(
-      Key key, Ticket ticket, List<String> servers, BmsClient client, String secretVersion) {
+      Key key,
+      Ticket ticket,
+      List<String> servers,
+      BmsClient client,
+      String secretVersion,
+      Instant intentAt) {
     synchronized (this) {
       queues
           .computeIfAbsent(key, k -> new ArrayDeque<>())
           .add(
               new Request(
-                  ticket, List.copyOf(servers), client, secretVersion, false, System.nanoTime()));
+                  ticket,
+                  List.copyOf(servers),
+                  client,
+                  secretVersion,
+                  intentAt,
+                  false,
+                  System.nanoTime()));
     }
     executor.execute(() -> flushIfReady(key));
     executor.schedule(() -> flushIfReady(key), linger.toMillis(), TimeUnit.MILLISECONDS);
@@ -152,6 +185,12 @@ public final class SubmissionCoalescer implements AutoCloseable {
     queues.values().forEach(q -> q.removeIf(r -> r.ticket().uid().equals(uid)));
     outcomes.keySet().removeIf(t -> t.uid().equals(uid));
     inFlight.stream().filter(t -> t.uid().equals(uid)).forEach(discarded::add);
+  }
+
+  /** A request of this resource still waits to be sent (for partners or for the budget). */
+  synchronized boolean queuedFor(String uid) {
+    return queues.values().stream()
+        .anyMatch(q -> q.stream().anyMatch(r -> r.ticket().uid().equals(uid)));
   }
 
   /** Nothing queued or in flight (outcomes may wait to be acknowledged). */
@@ -230,7 +269,11 @@ public final class SubmissionCoalescer implements AutoCloseable {
     return call;
   }
 
-  private void send(Key key, List<Request> call) {
+  private void send(Key key, List<Request> planned) {
+    List<Request> call = sendable(planned);
+    if (call.isEmpty()) {
+      return;
+    }
     List<String> servers = new ArrayList<>();
     call.forEach(r -> servers.addAll(r.servers()));
     Instant sentAt = clock.instant();
@@ -272,6 +315,46 @@ public final class SubmissionCoalescer implements AutoCloseable {
       return;
     }
     record(call, new Outcome(jobId, error, false, call.size(), sentAt, null));
+  }
+
+  /**
+   * Right before the call: requests whose intent is older than the bound, or all of them when this
+   * instance no longer holds the Lease, are dropped unsent (withdrawn). Time spent waiting for the
+   * budget or for partners can thus never stretch the intent-to-call delay past the bound that
+   * other instances count on.
+   */
+  private List<Request> sendable(List<Request> planned) {
+    Instant now = clock.instant();
+    boolean leader = fence.holds();
+    List<Request> call = new ArrayList<>();
+    List<Request> expired = new ArrayList<>();
+    for (Request r : planned) {
+      if (!leader || now.isAfter(r.intentAt().plus(maxIntentAge))) {
+        expired.add(r);
+      } else {
+        call.add(r);
+      }
+    }
+    if (!expired.isEmpty()) {
+      Dropped why = leader ? Dropped.EXPIRED : Dropped.FENCED;
+      LOG.atWarn()
+          .setMessage("action requests dropped unsent")
+          .addKeyValue("reason", why)
+          .addKeyValue("requests", expired.size())
+          .log();
+      expired.forEach(r -> dropped.accept(why));
+      withdrawn(expired);
+    }
+    return call;
+  }
+
+  private synchronized void withdrawn(List<Request> requests) {
+    for (Request r : requests) {
+      inFlight.remove(r.ticket());
+      if (!discarded.remove(r.ticket())) {
+        outcomes.put(r.ticket(), new Outcome(null, null, true, 0, null, r.secretVersion()));
+      }
+    }
   }
 
   private synchronized void record(List<Request> call, Outcome outcome) {

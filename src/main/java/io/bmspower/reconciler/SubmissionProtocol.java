@@ -5,6 +5,7 @@ import io.bmspower.cloud.ErrorClass;
 import io.bmspower.reconciler.SubmissionCoalescer.Outcome;
 import io.bmspower.reconciler.SubmissionCoalescer.Ticket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,14 +21,18 @@ final class SubmissionProtocol {
 
   private final SubmissionCoalescer calls;
   private final Duration grace;
+  private final Duration unknownIntentGrace;
+  private final String identity;
   private final ReconcileHooks hooks;
 
   /** Refusals per attempt (uid/index/attempt) for the backoff; in memory only. */
   private final Map<Ticket, Integer> refusals = new ConcurrentHashMap<>();
 
-  SubmissionProtocol(SubmissionCoalescer calls, Duration grace, ReconcileHooks hooks) {
+  SubmissionProtocol(SubmissionCoalescer calls, ReconcilerSettings settings, ReconcileHooks hooks) {
     this.calls = calls;
-    this.grace = grace;
+    this.grace = settings.ambiguousGrace();
+    this.unknownIntentGrace = settings.unknownIntentGrace();
+    this.identity = settings.identity();
     this.hooks = hooks;
   }
 
@@ -74,17 +79,23 @@ final class SubmissionProtocol {
     return refusedCredentials;
   }
 
-  /** Intents this instance does not know, past the grace period: the servers' state decides. */
+  /**
+   * Intents this process does not know (an earlier process's, another instance's) once no call for
+   * them can still be under way, and calls made without an answer a grace period after they were
+   * made: the servers' state decides.
+   */
   void recover(Pass pass, CloudTargetResolver.Resolution target) {
     BatchLedger ledger = pass.ledger();
     for (BatchAttempt a : ledger.awaitingOutcome()) {
-      if (calls.pending(ticket(pass, a)) || pass.now().isBefore(a.submittedAt().plus(grace))) {
+      if (calls.pending(ticket(pass, a)) || pass.now().isBefore(recoverableAt(a))) {
         continue;
       }
       ledger.recovered(
           a,
           ServerDirectory.lookup(target.client(), ledger.servers(a)),
-          "no answer to the action call");
+          a.sent()
+              ? "no answer to the action call"
+              : "no outcome recorded for the intent of " + a.holder());
     }
   }
 
@@ -99,21 +110,30 @@ final class SubmissionProtocol {
     }
   }
 
-  /** Records the intents for what is due; the calls go out once the status is written. */
+  /**
+   * Records the intent for the next due batch; its call goes out once the status is written. One
+   * request of a resource waits in the queue at a time (a call carries at most one batch of a
+   * resource anyway), so an intent never ages behind its own resource's backlog.
+   */
   void startDue(Pass pass, CloudTargetResolver.Resolution target, int maxActive) {
-    for (BatchAttempt a : pass.ledger().startDue(maxActive)) {
+    if (calls.queuedFor(pass.uid())) {
+      return;
+    }
+    var key =
+        new SubmissionCoalescer.Key(
+            target.target().endpoint(),
+            target.credentials(),
+            CloudActions.of(pass.spec().getAction()));
+    int limit = Math.min(maxActive, pass.ledger().active() + 1);
+    for (BatchAttempt a : pass.ledger().startDue(limit, identity)) {
       pass.intentRecorded();
       Ticket ticket = ticket(pass, a);
       var servers = pass.ledger().servers(a);
-      var key =
-          new SubmissionCoalescer.Key(
-              target.target().endpoint(),
-              target.credentials(),
-              CloudActions.of(pass.spec().getAction()));
+      Instant intentAt = pass.now();
       pass.afterWrite(
           () -> {
             hooks.at(ReconcileHooks.Point.AFTER_INTENT);
-            calls.enqueue(key, ticket, servers, target.client(), target.secretVersion());
+            calls.enqueue(key, ticket, servers, target.client(), target.secretVersion(), intentAt);
           });
     }
   }
@@ -123,9 +143,9 @@ final class SubmissionProtocol {
     return pass.ledger().awaitingOutcome().stream().anyMatch(a -> calls.pending(ticket(pass, a)));
   }
 
-  /** When an unknown intent may be recovered. */
-  java.time.Instant recoverableAt(BatchAttempt a) {
-    return a.submittedAt().plus(grace);
+  /** When an intent without an outcome may be recovered. */
+  Instant recoverableAt(BatchAttempt a) {
+    return a.submittedAt().plus(a.sent() ? grace : unknownIntentGrace);
   }
 
   void forget(Pass pass) {

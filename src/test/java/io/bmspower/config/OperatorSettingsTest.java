@@ -52,4 +52,30 @@ class OperatorSettingsTest {
             () -> OperatorSettings.parse(new String[] {"--leader-election", "true"}, Map.of()))
         .hasMessageContaining("leader election needs a Lease namespace");
   }
+
+  @Test
+  void anIntentMayNotExpireWhileItWaitsToBeMergedAndLeaseTimingsMustNest() {
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.parse(
+                    new String[] {
+                      "--batch-max-wait",
+                      "30s",
+                      "--max-intent-age",
+                      "20s",
+                      "--lease-renew-deadline",
+                      "20s"
+                    },
+                    Map.of()))
+        .hasMessageContaining("max-intent-age (PT20S) must exceed batch-max-wait (PT30S)")
+        .hasMessageContaining("lease-retry-period < lease-renew-deadline < lease-duration");
+  }
+
+  @Test
+  void theIdentityIsThePodName() {
+    var s = OperatorSettings.parse(new String[] {}, Map.of("POD_NAME", "bpo-7d9f-x2"));
+
+    assertThat(s.identity).isEqualTo("bpo-7d9f-x2");
+    assertThat(s.maxIntentAge).isEqualTo(Duration.ofSeconds(60));
+  }
 }

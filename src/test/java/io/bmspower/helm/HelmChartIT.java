@@ -76,8 +76,29 @@ class HelmChartIT {
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
         .doesNotContain("*", "delete", "deletecollection");
-    assertThat(objects).noneMatch(o -> o instanceof Role);
+    // Leader election is on by default: the Lease Role, and a rolling upgrade the Lease fences.
+    assertThat(objects).filteredOn(o -> o instanceof Role).hasSize(1);
+    assertThat(container.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("BMS_LEADER_ELECTION=true");
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
     assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+  }
+
+  @Test
+  void withoutLeaderElectionTwoInstancesNeverOverlap() {
+    List<HasMetadata> objects =
+        render(
+            new Helm(CHART)
+                .template()
+                .withName("bpo")
+                .withNamespace("bms-system")
+                .set("leaderElection.enabled", false)
+                .call());
+
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(objects).noneMatch(o -> o instanceof Role);
   }
 
   @Test

@@ -33,6 +33,8 @@ import java.util.function.UnaryOperator;
 final class ReconcilerFixture implements AutoCloseable {
 
   static final Duration GRACE = Duration.ofSeconds(20);
+  static final Duration MAX_INTENT_AGE = Duration.ofSeconds(40);
+  static final Duration UNKNOWN_INTENT_GRACE = Duration.ofSeconds(90);
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T08:00:00Z"));
   final SimulatorOptions options = new SimulatorOptions();
@@ -51,6 +53,11 @@ final class ReconcilerFixture implements AutoCloseable {
 
   volatile BmsClient client;
 
+  /** Whether this instance holds the Lease; tests take it away. */
+  volatile boolean leading = true;
+
+  private final LeaseFence fence = () -> leading;
+
   ReconcilerFixture(Consumer<SimulatorOptions> configure) {
     this(configure, 1, Duration.ZERO, 3);
   }
@@ -66,7 +73,15 @@ final class ReconcilerFixture implements AutoCloseable {
     cloud = new InProcessBmsClient(options, clock);
     client = cloud;
     calls =
-        new SubmissionCoalescer(linger, linger, participantsPerCall, ReconcileHooks.NONE, clock);
+        new SubmissionCoalescer(
+            linger,
+            linger,
+            participantsPerCall,
+            MAX_INTENT_AGE,
+            fence,
+            why -> {},
+            ReconcileHooks.NONE,
+            clock);
     ReconcilerSettings settings =
         new ReconcilerSettings(
             "https://bms.example.com",
@@ -79,7 +94,9 @@ final class ReconcilerFixture implements AutoCloseable {
             Duration.ofMinutes(5),
             GRACE,
             Duration.ofMinutes(10),
-            Duration.ofSeconds(15));
+            Duration.ofSeconds(15),
+            UNKNOWN_INTENT_GRACE,
+            "operator-0");
     reconciler =
         new BareMetalPowerActionReconciler(
             settings,

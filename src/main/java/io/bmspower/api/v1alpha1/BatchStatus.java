@@ -27,8 +27,19 @@ public class BatchStatus {
   @JsonPropertyDescription("The cloud's job ID for this submission.")
   private String jobId;
 
-  @JsonPropertyDescription("When the action call was made (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the intent was recorded, and once known, when the action call was made (RFC 3339).")
   private String submittedAt;
+
+  @JsonPropertyDescription(
+      "The operator instance that recorded the intent (its Lease identity). Another instance"
+          + " recovers an intent it does not know only after the intent's bound has passed.")
+  private String holder;
+
+  @JsonPropertyDescription(
+      "True when the action call is known to have been made but its answer was lost: the"
+          + " servers' state decides, a grace period after the call.")
+  private Boolean sent;
 
   @JsonPropertyDescription("When the job ended (RFC 3339).")
   private String finishedAt;
@@ -102,6 +113,22 @@ public class BatchStatus {
     this.submittedAt = submittedAt;
   }
 
+  public String getHolder() {
+    return holder;
+  }
+
+  public void setHolder(String holder) {
+    this.holder = holder;
+  }
+
+  public Boolean getSent() {
+    return sent;
+  }
+
+  public void setSent(Boolean sent) {
+    this.sent = sent;
+  }
+
   public String getFinishedAt() {
     return finishedAt;
   }
@@ -173,6 +200,8 @@ public class BatchStatus {
         && state == that.state
         && Objects.equals(jobId, that.jobId)
         && Objects.equals(submittedAt, that.submittedAt)
+        && Objects.equals(holder, that.holder)
+        && Objects.equals(sent, that.sent)
         && Objects.equals(finishedAt, that.finishedAt)
         && Objects.equals(message, that.message)
         && Objects.equals(succeeded, that.succeeded)
@@ -191,6 +220,8 @@ public class BatchStatus {
         state,
         jobId,
         submittedAt,
+        holder,
+        sent,
         finishedAt,
         message,
         succeeded,
