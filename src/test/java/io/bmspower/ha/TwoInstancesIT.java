@@ -112,7 +112,7 @@ class TwoInstancesIT {
 
   private static Map<String, String> leaseEnv() {
     return Map.of(
-        "BMS_MAX_INTENT_AGE", "30s",
+        "BMS_MAX_INTENT_AGE", "15s",
         "BMS_LEASE_DURATION", "6s",
         "BMS_LEASE_RENEW_DEADLINE", "4s",
         "BMS_LEASE_RETRY_PERIOD", "1s");

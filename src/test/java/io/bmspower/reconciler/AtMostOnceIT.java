@@ -159,7 +159,7 @@ class AtMostOnceIT {
             SimulatorFixture.start(
                 o -> {
                   o.servers = 10;
-                  o.latency = Duration.ofSeconds(4);
+                  o.latency = Duration.ofSeconds(2);
                   o.jobDuration = Duration.ofSeconds(10);
                 });
         var h = new OperatorHarness(sim)) {

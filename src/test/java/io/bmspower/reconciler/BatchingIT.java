@@ -36,7 +36,6 @@ class BatchingIT {
                   o.jobDuration = Duration.ofSeconds(1);
                 });
         var h = new OperatorHarness(sim)) {
-      h.settings.batchMaxWait = Duration.ofSeconds(5);
       h.settings.batchLinger = Duration.ofSeconds(1);
       h.createAkSkSecret("bms-credentials");
       h.startOperator();
@@ -84,7 +83,6 @@ class BatchingIT {
         var h = new OperatorHarness(sim)) {
       // One job at a time per resource: each second batch waits for its first job to end.
       h.settings.maxActiveJobsPerResource = 1;
-      h.settings.batchMaxWait = Duration.ofSeconds(5);
       h.settings.batchLinger = Duration.ofSeconds(1);
       h.createAkSkSecret("bms-credentials");
       h.startOperator();
@@ -146,7 +144,6 @@ class BatchingIT {
                   o.jobDuration = Duration.ofSeconds(1);
                 });
         var h = new OperatorHarness(sim)) {
-      h.settings.batchMaxWait = Duration.ofSeconds(5);
       h.settings.batchLinger = Duration.ofSeconds(1);
       h.createAkSkSecret("bms-credentials");
       var crash = new CrashAt(Point.AFTER_POST);

@@ -46,7 +46,9 @@ class CrashSafetyIT {
   }
 
   static Stream<Arguments> pointsWithBatchingOnAndOff() {
+    // BEFORE_STATUS_WRITE is where tests inject conflicts; as a crash it is BEFORE_INTENT again.
     return Stream.of(Point.values())
+        .filter(p -> p != Point.BEFORE_STATUS_WRITE)
         .flatMap(p -> Stream.of(Arguments.of(p, true), Arguments.of(p, false)));
   }
 

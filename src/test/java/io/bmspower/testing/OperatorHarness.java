@@ -47,10 +47,10 @@ public final class OperatorHarness implements AutoCloseable {
     settings.retryBackoffBase = Duration.ofMillis(200);
     settings.retryBackoffCap = Duration.ofSeconds(1);
     settings.ambiguousGrace = Duration.ofSeconds(1);
-    // Short bounds, so recovering an intent no process knows takes 6 + 10 + 1 s, not minutes.
-    settings.batchMaxWait = Duration.ofSeconds(5);
-    settings.maxIntentAge = Duration.ofSeconds(6);
-    settings.cloudRequestTimeout = Duration.ofSeconds(10);
+    // Short bounds, so recovering an intent no process knows takes 3 + 5 + 1 s, not minutes.
+    settings.batchMaxWait = Duration.ofSeconds(2);
+    settings.maxIntentAge = Duration.ofSeconds(3);
+    settings.cloudRequestTimeout = Duration.ofSeconds(5);
     settings.credentialsRecheck = Duration.ofMillis(500);
     settings.deletionWaitTimeout = Duration.ofMinutes(2);
   }
