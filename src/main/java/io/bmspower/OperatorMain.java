@@ -3,6 +3,7 @@ package io.bmspower;
 import io.bmspower.cloud.CloudClients;
 import io.bmspower.config.OperatorSettings;
 import io.bmspower.reconciler.BareMetalPowerActionReconciler;
+import io.bmspower.reconciler.CallGate;
 import io.bmspower.reconciler.LeaseFence;
 import io.bmspower.reconciler.ReconcileHooks;
 import io.bmspower.reconciler.ReconcilerSettings;
@@ -159,9 +160,11 @@ public final class OperatorMain {
             settings.batchAcrossResources ? settings.batchLinger : Duration.ZERO,
             settings.batchAcrossResources ? settings.batchMaxWait : Duration.ZERO,
             settings.batchAcrossResources ? Integer.MAX_VALUE : 1,
-            settings.maxIntentAge,
-            fence,
-            why -> metrics.requestDropped(why.name().toLowerCase()),
+            new CallGate(
+                clock,
+                settings.maxIntentAge,
+                fence,
+                why -> metrics.requestDropped(why.name().toLowerCase())),
             hooks,
             clock);
     stopSending.set(coalescer::close);

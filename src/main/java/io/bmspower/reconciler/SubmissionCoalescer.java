@@ -1,10 +1,7 @@
 package io.bmspower.reconciler;
 
 import io.bmspower.cloud.BmsClient;
-import io.bmspower.cloud.CloudAction;
-import io.bmspower.cloud.CloudEndpoint;
 import io.bmspower.cloud.CloudException;
-import io.bmspower.cloud.Credentials;
 import io.bmspower.cloud.ErrorClass;
 import io.bmspower.reconciler.ReconcileHooks.Point;
 import java.time.Clock;
@@ -14,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way an action call is made. Requests of different resources for the same (endpoint,
+ * The one way an action call is made. QueuedRequests of different resources for the same (endpoint,
  * credentials, action) that are ready together go out as one call of up to 1,000 servers, never
  * naming a server twice; with merging off, every call has one participant. Each resource records
  * its intent before it joins; the outcome (job ID, error, or withdrawn) stays here until the
@@ -41,60 +37,20 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SubmissionCoalescer.class);
 
-  record Key(CloudEndpoint endpoint, Credentials credentials, CloudAction action) {}
-
-  /** One submission attempt of one resource's batch. */
-  record Ticket(String uid, int index, int attempt) {}
-
-  /**
-   * A call as one participant sees it: a job ID, the error, or withdrawn (never sent); when it was
-   * sent; and the version of the Secret whose credentials made it.
-   */
-  record Outcome(
-      String jobId,
-      CloudException error,
-      boolean withdrawn,
-      int participants,
-      Instant sentAt,
-      String secretVersion) {}
-
-  private record Request(
-      Ticket ticket,
-      List<String> servers,
-      BmsClient client,
-      String secretVersion,
-      Instant intentAt,
-      boolean solo,
-      long arrivedNanos) {
-    Request asSolo() {
-      return new Request(ticket, servers, client, secretVersion, intentAt, true, arrivedNanos);
-    }
-  }
-
-  /** Why a request was dropped unsent. */
-  public enum Dropped {
-    /** Its intent is older than the bound: another instance may already be recovering it. */
-    EXPIRED,
-    /** This instance no longer holds the Lease. */
-    FENCED
-  }
-
   private final Duration linger;
   private final Duration maxWait;
   private final int maxParticipants;
   private final ReconcileHooks hooks;
   private final Clock clock;
-  private final Duration maxIntentAge;
-  private final LeaseFence fence;
-  private final java.util.function.Consumer<Dropped> dropped;
+  private final CallGate gate;
   private final ScheduledExecutorService executor;
 
   // Guarded by this: every ticket is in at most one of queues, inFlight and outcomes.
-  private final Map<Key, ArrayDeque<Request>> queues = new HashMap<>();
-  private final Set<Ticket> inFlight = new HashSet<>();
-  private final Map<Ticket, Outcome> outcomes = new HashMap<>();
-  private final Set<Ticket> discarded = new HashSet<>();
-  private final Map<Key, Long> notBefore = new HashMap<>();
+  private final Map<CallKey, ArrayDeque<QueuedRequest>> queues = new HashMap<>();
+  private final Set<CallTicket> inFlight = new HashSet<>();
+  private final Map<CallTicket, CallOutcome> outcomes = new HashMap<>();
+  private final Set<CallTicket> discarded = new HashSet<>();
+  private final Map<CallKey, Long> notBefore = new HashMap<>();
 
   /**
    * @param maxParticipants 1 sends every request on its own (merging off)
@@ -103,17 +59,13 @@ public final class SubmissionCoalescer implements AutoCloseable {
       Duration linger,
       Duration maxWait,
       int maxParticipants,
-      Duration maxIntentAge,
-      LeaseFence fence,
-      java.util.function.Consumer<Dropped> dropped,
+      CallGate gate,
       ReconcileHooks hooks,
       Clock clock) {
     this.linger = linger;
     this.maxWait = maxWait;
     this.maxParticipants = maxParticipants;
-    this.maxIntentAge = maxIntentAge;
-    this.fence = fence;
-    this.dropped = dropped;
+    this.gate = gate;
     this.hooks = hooks;
     this.clock = clock;
     this.executor =
@@ -128,8 +80,8 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   /** Queues a request whose intent is already recorded. */
   void enqueue(
-      Key key,
-      Ticket ticket,
+      CallKey key,
+      CallTicket ticket,
       List<String> servers,
       BmsClient client,
       String secretVersion,
@@ -138,7 +90,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
       queues
           .computeIfAbsent(key, k -> new ArrayDeque<>())
           .add(
-              new Request(
+              new QueuedRequest(
                   ticket,
                   List.copyOf(servers),
                   client,
@@ -152,17 +104,17 @@ public final class SubmissionCoalescer implements AutoCloseable {
   }
 
   /** Queued, in flight, or answered but not yet acknowledged: this instance knows the ticket. */
-  synchronized boolean pending(Ticket ticket) {
+  synchronized boolean pending(CallTicket ticket) {
     return inFlight.contains(ticket) || outcomes.containsKey(ticket) || queued(ticket) != null;
   }
 
   /** The outcome of a finished call; it stays until {@link #acknowledge}d. */
-  synchronized Optional<Outcome> outcome(Ticket ticket) {
+  synchronized Optional<CallOutcome> outcome(CallTicket ticket) {
     return Optional.ofNullable(outcomes.get(ticket));
   }
 
   /** The outcome is recorded in the resource's status: forget it. */
-  synchronized void acknowledge(Ticket ticket) {
+  synchronized void acknowledge(CallTicket ticket) {
     outcomes.remove(ticket);
   }
 
@@ -170,13 +122,13 @@ public final class SubmissionCoalescer implements AutoCloseable {
    * Withdraws a request not yet sent; true when it was withdrawn (so nothing was submitted). The
    * withdrawal is an outcome like any other: it stays until acknowledged.
    */
-  synchronized boolean withdraw(Ticket ticket) {
-    Request r = queued(ticket);
+  synchronized boolean withdraw(CallTicket ticket) {
+    QueuedRequest r = queued(ticket);
     if (r == null) {
       return false;
     }
     queues.values().forEach(q -> q.remove(r));
-    outcomes.put(ticket, new Outcome(null, null, true, 0, null, r.secretVersion()));
+    outcomes.put(ticket, new CallOutcome(null, null, true, 0, null, r.secretVersion()));
     return true;
   }
 
@@ -198,9 +150,9 @@ public final class SubmissionCoalescer implements AutoCloseable {
     return inFlight.isEmpty() && queues.values().stream().allMatch(ArrayDeque::isEmpty);
   }
 
-  private Request queued(Ticket ticket) {
-    for (ArrayDeque<Request> queue : queues.values()) {
-      for (Request r : queue) {
+  private QueuedRequest queued(CallTicket ticket) {
+    for (ArrayDeque<QueuedRequest> queue : queues.values()) {
+      for (QueuedRequest r : queue) {
         if (r.ticket().equals(ticket)) {
           return r;
         }
@@ -209,10 +161,10 @@ public final class SubmissionCoalescer implements AutoCloseable {
     return null;
   }
 
-  private void flushIfReady(Key key) {
-    List<Request> call;
+  private void flushIfReady(CallKey key) {
+    List<QueuedRequest> call;
     synchronized (this) {
-      ArrayDeque<Request> queue = queues.get(key);
+      ArrayDeque<QueuedRequest> queue = queues.get(key);
       if (queue == null || queue.isEmpty()) {
         return;
       }
@@ -222,8 +174,8 @@ public final class SubmissionCoalescer implements AutoCloseable {
         later(key, Duration.ofNanos(wait).plusMillis(1));
         return;
       }
-      long newest = queue.stream().mapToLong(Request::arrivedNanos).max().orElse(now);
-      long oldest = queue.stream().mapToLong(Request::arrivedNanos).min().orElse(now);
+      long newest = queue.stream().mapToLong(QueuedRequest::arrivedNanos).max().orElse(now);
+      long oldest = queue.stream().mapToLong(QueuedRequest::arrivedNanos).min().orElse(now);
       int queuedServers = queue.stream().mapToInt(r -> r.servers().size()).sum();
       boolean ready =
           maxParticipants == 1
@@ -234,7 +186,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
       if (!ready) {
         return;
       }
-      call = pack(queue, maxParticipants);
+      call = QueuedRequest.pack(queue, maxParticipants);
       call.forEach(r -> inFlight.add(r.ticket()));
       if (!queue.isEmpty()) {
         later(key, maxParticipants == 1 ? Duration.ZERO : linger);
@@ -243,34 +195,8 @@ public final class SubmissionCoalescer implements AutoCloseable {
     executor.execute(() -> send(key, call));
   }
 
-  /**
-   * Up to 1,000 servers and {@code maxParticipants} requests, at most one request per resource (its
-   * batchSize is its own limit), never one server twice; a request marked solo goes on its own.
-   */
-  private static List<Request> pack(ArrayDeque<Request> queue, int maxParticipants) {
-    List<Request> call = new ArrayList<>();
-    Set<String> resources = new HashSet<>();
-    Set<String> servers = new HashSet<>();
-    for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
-      Request r = it.next();
-      boolean fits =
-          servers.size() + r.servers().size() <= BmsClient.MAX_SERVERS_PER_CALL
-              && call.size() < maxParticipants
-              && !resources.contains(r.ticket().uid())
-              && r.servers().stream().noneMatch(servers::contains)
-              && (call.isEmpty() || !r.solo() && !call.get(0).solo());
-      if (fits) {
-        call.add(r);
-        resources.add(r.ticket().uid());
-        servers.addAll(r.servers());
-        it.remove();
-      }
-    }
-    return call;
-  }
-
-  private void send(Key key, List<Request> planned) {
-    List<Request> call = sendable(planned);
+  private void send(CallKey key, List<QueuedRequest> planned) {
+    List<QueuedRequest> call = sendable(planned);
     if (call.isEmpty()) {
       return;
     }
@@ -314,56 +240,45 @@ public final class SubmissionCoalescer implements AutoCloseable {
       LOG.warn("stopped after the action call: {}", e.getMessage());
       return;
     }
-    record(call, new Outcome(jobId, error, false, call.size(), sentAt, null));
+    record(call, new CallOutcome(jobId, error, false, call.size(), sentAt, null));
   }
 
-  /**
-   * Right before the call: requests whose intent is older than the bound, or all of them when this
-   * instance no longer holds the Lease, are dropped unsent (withdrawn). Time spent waiting for the
-   * budget or for partners can thus never stretch the intent-to-call delay past the bound that
-   * other instances count on.
-   */
-  private List<Request> sendable(List<Request> planned) {
-    Instant now = clock.instant();
-    boolean leader = fence.holds();
-    List<Request> call = new ArrayList<>();
-    List<Request> expired = new ArrayList<>();
-    for (Request r : planned) {
-      if (!leader || now.isAfter(r.intentAt().plus(maxIntentAge))) {
-        expired.add(r);
-      } else {
-        call.add(r);
+  /** Right before the call: what the gate refuses is dropped unsent (withdrawn). */
+  private List<QueuedRequest> sendable(List<QueuedRequest> planned) {
+    CallGate.Check check = gate.check();
+    List<QueuedRequest> call = new ArrayList<>();
+    List<QueuedRequest> refused = new ArrayList<>();
+    for (QueuedRequest r : planned) {
+      CallGate.Dropped why = check.refuse(r.intentAt());
+      (why == null ? call : refused).add(r);
+      if (why != null) {
+        LOG.atWarn()
+            .setMessage("action request dropped unsent")
+            .addKeyValue("reason", why)
+            .addKeyValue("resource", r.ticket().uid())
+            .log();
       }
     }
-    if (!expired.isEmpty()) {
-      Dropped why = leader ? Dropped.EXPIRED : Dropped.FENCED;
-      LOG.atWarn()
-          .setMessage("action requests dropped unsent")
-          .addKeyValue("reason", why)
-          .addKeyValue("requests", expired.size())
-          .log();
-      expired.forEach(r -> dropped.accept(why));
-      withdrawn(expired);
-    }
+    withdrawn(refused);
     return call;
   }
 
-  private synchronized void withdrawn(List<Request> requests) {
-    for (Request r : requests) {
+  private synchronized void withdrawn(List<QueuedRequest> requests) {
+    for (QueuedRequest r : requests) {
       inFlight.remove(r.ticket());
       if (!discarded.remove(r.ticket())) {
-        outcomes.put(r.ticket(), new Outcome(null, null, true, 0, null, r.secretVersion()));
+        outcomes.put(r.ticket(), new CallOutcome(null, null, true, 0, null, r.secretVersion()));
       }
     }
   }
 
-  private synchronized void record(List<Request> call, Outcome outcome) {
-    for (Request r : call) {
+  private synchronized void record(List<QueuedRequest> call, CallOutcome outcome) {
+    for (QueuedRequest r : call) {
       inFlight.remove(r.ticket());
       if (!discarded.remove(r.ticket())) {
         outcomes.put(
             r.ticket(),
-            new Outcome(
+            new CallOutcome(
                 outcome.jobId(),
                 outcome.error(),
                 false,
@@ -375,10 +290,11 @@ public final class SubmissionCoalescer implements AutoCloseable {
   }
 
   /** The call was not made, or must be made per participant: back to the head of the queue. */
-  private synchronized void requeue(Key key, List<Request> call, boolean solo, Duration after) {
-    ArrayDeque<Request> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+  private synchronized void requeue(
+      CallKey key, List<QueuedRequest> call, boolean solo, Duration after) {
+    ArrayDeque<QueuedRequest> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
     for (int i = call.size() - 1; i >= 0; i--) {
-      Request r = call.get(i);
+      QueuedRequest r = call.get(i);
       inFlight.remove(r.ticket());
       if (!discarded.remove(r.ticket())) {
         queue.addFirst(solo ? r.asSolo() : r);
@@ -390,7 +306,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
     later(key, after);
   }
 
-  private void later(Key key, Duration after) {
+  private void later(CallKey key, Duration after) {
     executor.schedule(
         () -> flushIfReady(key), Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
   }

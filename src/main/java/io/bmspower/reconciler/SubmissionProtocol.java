@@ -2,8 +2,6 @@ package io.bmspower.reconciler;
 
 import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.ErrorClass;
-import io.bmspower.reconciler.SubmissionCoalescer.Outcome;
-import io.bmspower.reconciler.SubmissionCoalescer.Ticket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -26,7 +24,7 @@ final class SubmissionProtocol {
   private final ReconcileHooks hooks;
 
   /** Refusals per attempt (uid/index/attempt) for the backoff; in memory only. */
-  private final Map<Ticket, Integer> refusals = new ConcurrentHashMap<>();
+  private final Map<CallTicket, Integer> refusals = new ConcurrentHashMap<>();
 
   SubmissionProtocol(SubmissionCoalescer calls, ReconcilerSettings settings, ReconcileHooks hooks) {
     this.calls = calls;
@@ -44,8 +42,8 @@ final class SubmissionProtocol {
     CloudException refusedCredentials = null;
     BatchLedger ledger = pass.ledger();
     for (BatchAttempt a : ledger.awaitingOutcome()) {
-      Ticket ticket = ticket(pass, a);
-      Outcome outcome = calls.outcome(ticket).orElse(null);
+      CallTicket ticket = ticket(pass, a);
+      CallOutcome outcome = calls.outcome(ticket).orElse(null);
       if (outcome == null) {
         continue;
       }
@@ -102,7 +100,7 @@ final class SubmissionProtocol {
   /** Takes back calls not yet made (suspend, deadline, deletion). */
   void withdraw(Pass pass) {
     for (BatchAttempt a : pass.ledger().awaitingOutcome()) {
-      Ticket ticket = ticket(pass, a);
+      CallTicket ticket = ticket(pass, a);
       if (calls.withdraw(ticket)) {
         pass.ledger().withdrawn(a);
         pass.afterWrite(() -> calls.acknowledge(ticket));
@@ -120,14 +118,14 @@ final class SubmissionProtocol {
       return;
     }
     var key =
-        new SubmissionCoalescer.Key(
+        new CallKey(
             target.target().endpoint(),
             target.credentials(),
             CloudActions.of(pass.spec().getAction()));
     int limit = Math.min(maxActive, pass.ledger().active() + 1);
     for (BatchAttempt a : pass.ledger().startDue(limit, identity)) {
       pass.intentRecorded();
-      Ticket ticket = ticket(pass, a);
+      CallTicket ticket = ticket(pass, a);
       var servers = pass.ledger().servers(a);
       Instant intentAt = pass.now();
       pass.afterWrite(
@@ -153,7 +151,7 @@ final class SubmissionProtocol {
     refusals.keySet().removeIf(t -> t.uid().equals(pass.uid()));
   }
 
-  private static Ticket ticket(Pass pass, BatchAttempt a) {
-    return new Ticket(pass.uid(), a.index(), a.attempt());
+  private static CallTicket ticket(Pass pass, BatchAttempt a) {
+    return new CallTicket(pass.uid(), a.index(), a.attempt());
   }
 }

@@ -77,9 +77,7 @@ final class ReconcilerFixture implements AutoCloseable {
             linger,
             linger,
             participantsPerCall,
-            MAX_INTENT_AGE,
-            fence,
-            why -> {},
+            new CallGate(clock, MAX_INTENT_AGE, fence, why -> {}),
             ReconcileHooks.NONE,
             clock);
     ReconcilerSettings settings =
