@@ -21,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +88,14 @@ public final class OperatorMain {
   }
 
   /** The operator and what it owns beside JOSDK; stopping it stops merged calls first. */
-  public record RunningOperator(Operator operator, SubmissionCoalescer coalescer) {
+  public record RunningOperator(
+      Operator operator, SubmissionCoalescer coalescer, AtomicBoolean stopping) {
     public void start() {
       operator.start();
     }
 
     public void stop() {
+      stopping.set(true);
       coalescer.close();
       operator.stop();
     }
@@ -108,6 +111,8 @@ public final class OperatorMain {
     OperatorMetrics metrics = new OperatorMetrics(registry);
     // Set once the coalescer exists; losing the Lease closes it.
     AtomicReference<Runnable> stopSending = new AtomicReference<>(() -> {});
+    // A graceful stop also ends leading; only a lost Lease halts the process.
+    AtomicBoolean stopping = new AtomicBoolean();
     CloudClients clouds =
         new CloudClients(settings.cloudClientSettings(), clock, metrics::cloudCall);
     Operator operator =
@@ -136,8 +141,10 @@ public final class OperatorMain {
                               // and exit now: a graceful stop would let in-flight passes run on.
                               metrics.leader(false);
                               stopSending.get().run();
-                              LOG.warn("lost the Lease: sent nothing more; exiting");
-                              Runtime.getRuntime().halt(1);
+                              if (!stopping.get()) {
+                                LOG.warn("lost the Lease: sent nothing more; exiting");
+                                Runtime.getRuntime().halt(1);
+                              }
                             },
                             leader -> {}),
                         true));
@@ -192,6 +199,6 @@ public final class OperatorMain {
                   .setMaxInterval(60_000)
                   .setMaxAttempts(20));
         });
-    return new RunningOperator(operator, coalescer);
+    return new RunningOperator(operator, coalescer, stopping);
   }
 }

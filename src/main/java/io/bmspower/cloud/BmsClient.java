@@ -13,6 +13,15 @@ public interface BmsClient {
   /** Submits the batch action for up to 1,000 servers; returns the job ID. */
   String submit(CloudAction action, List<String> serverIds);
 
+  /**
+   * As {@link #submit(CloudAction, List)}, but the POST is not started after {@code notAfter}
+   * (checked right before the request goes out, after any token fetch): {@link
+   * CloudException#intentExpired} instead, nothing sent.
+   */
+  default String submit(CloudAction action, List<String> serverIds, java.time.Instant notAfter) {
+    return submit(action, serverIds);
+  }
+
   Job getJob(String jobId);
 
   ServerDetails getServer(String serverId);

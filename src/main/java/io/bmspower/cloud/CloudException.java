@@ -62,6 +62,21 @@ public class CloudException extends RuntimeException {
         null);
   }
 
+  /** The code of {@link #intentExpired}: the request was not sent. */
+  public static final String INTENT_EXPIRED = "INTENT_EXPIRED";
+
+  /** The POST would start later than its intent allows: not sent. */
+  public static CloudException intentExpired() {
+    return new CloudException(
+        0,
+        INTENT_EXPIRED,
+        "the action call would start later than its intent allows; it was not sent",
+        null,
+        ErrorClass.RETRYABLE,
+        null,
+        null);
+  }
+
   /** 0 when no HTTP answer came. */
   public int httpStatus() {
     return httpStatus;

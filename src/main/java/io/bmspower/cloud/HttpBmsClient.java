@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,11 @@ public final class HttpBmsClient implements BmsClient {
 
   @Override
   public String submit(CloudAction action, List<String> serverIds) {
+    return submit(action, serverIds, null);
+  }
+
+  @Override
+  public String submit(CloudAction action, List<String> serverIds, Instant notAfter) {
     if (serverIds.isEmpty() || serverIds.size() > MAX_SERVERS_PER_CALL) {
       throw new IllegalArgumentException(
           "an action call carries 1 to "
@@ -89,7 +95,8 @@ public final class HttpBmsClient implements BmsClient {
     }
     byte[] body = actionBody(action, serverIds).toString().getBytes(StandardCharsets.UTF_8);
     reserve(actionBudget, "submit");
-    JsonNode answer = send("submit", "POST", endpoint.resolve("/baremetalservers/action"), body, 1);
+    JsonNode answer =
+        send("submit", "POST", endpoint.resolve("/baremetalservers/action"), body, 1, notAfter);
     String jobId = ResponseParser.jobId(answer);
     if (jobId == null || jobId.isBlank()) {
       throw new CloudException(
@@ -137,7 +144,7 @@ public final class HttpBmsClient implements BmsClient {
   /** One GET; a failure is the caller's to retry at its next reconcile. */
   private JsonNode query(String operation, String pathAndQuery) {
     reserve(queryBudget, operation);
-    return send(operation, "GET", endpoint.resolve(pathAndQuery), null, 1);
+    return send(operation, "GET", endpoint.resolve(pathAndQuery), null, 1, null);
   }
 
   /** Takes a permit now or fails without sending: waiting would block a reconcile thread. */
@@ -149,11 +156,17 @@ public final class HttpBmsClient implements BmsClient {
   }
 
   /** One exchange; a refused IAM token is renewed once (the request was not executed). */
-  private JsonNode send(String operation, String method, URI uri, byte[] body, int tokenRenewals) {
+  private JsonNode send(
+      String operation, String method, URI uri, byte[] body, int tokenRenewals, Instant notAfter) {
     long started = System.nanoTime();
     HttpResponse<String> response;
     try {
-      response = http.send(request(method, uri, body), HttpResponse.BodyHandlers.ofString());
+      HttpRequest request = request(method, uri, body);
+      // After signing or fetching a token, which can take long: is it still time to send?
+      if (notAfter != null && clock.instant().isAfter(notAfter)) {
+        throw CloudException.intentExpired();
+      }
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException | SSLHandshakeException e) {
       observe(operation, "unreachable", started);
       throw CloudException.network(operation, false, e);
@@ -194,7 +207,7 @@ public final class HttpBmsClient implements BmsClient {
         && tokenRejected(error)
         && tokenRenewals > 0) {
       tokens.invalidate(password, endpoint.projectId());
-      return send(operation, method, uri, body, tokenRenewals - 1);
+      return send(operation, method, uri, body, tokenRenewals - 1, notAfter);
     }
     throw error;
   }

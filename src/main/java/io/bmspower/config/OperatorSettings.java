@@ -219,8 +219,13 @@ public final class OperatorSettings {
   public static OperatorSettings parse(String[] args, Map<String, String> env) {
     OperatorSettings settings = new OperatorSettings();
     settings.leaseNamespace = env.get("POD_NAMESPACE");
+    // A pod name is unique; elsewhere two processes must never share an identity (and a Lease).
     settings.identity =
-        env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "bms-power-operator"));
+        env.containsKey("POD_NAME")
+            ? env.get("POD_NAME")
+            : env.getOrDefault("HOSTNAME", "bms-power-operator")
+                + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
     List<String> problems = OPTIONS.parse(settings, args, env);
     if (settings.pollIntervalMin.compareTo(settings.pollIntervalMax) > 0) {
       problems.add("poll-interval-min must not exceed poll-interval-max");

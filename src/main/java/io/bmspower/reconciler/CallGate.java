@@ -32,9 +32,22 @@ public final class CallGate {
     this.dropped = dropped;
   }
 
-  /** One look at the clock and the Lease for a call about to be made. */
+  /** One look at the Lease, then the clock (the Lease read may take a while). */
   Check check() {
-    return new Check(clock.instant(), fence.holds());
+    boolean leader = fence.holds();
+    return new Check(clock.instant(), leader);
+  }
+
+  /** The latest moment the call for these intents may start. */
+  Instant notAfter(Instant oldestIntent) {
+    return oldestIntent.plus(maxIntentAge);
+  }
+
+  /** The client found it too late right before sending: counted as expired. */
+  void expired(int requests) {
+    for (int i = 0; i < requests; i++) {
+      dropped.accept(Dropped.EXPIRED);
+    }
   }
 
   /** The verdict for each request of one call. */

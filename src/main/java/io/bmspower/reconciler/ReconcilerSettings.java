@@ -16,7 +16,8 @@ public record ReconcilerSettings(
     Duration ambiguousGrace,
     Duration deletionWaitTimeout,
     Duration credentialsRecheck,
-    Duration unknownIntentGrace,
+    Duration cloudRequestTimeout,
+    Duration maxIntentAge,
     String identity) {
 
   public static ReconcilerSettings from(OperatorSettings s) {
@@ -32,7 +33,8 @@ public record ReconcilerSettings(
         s.ambiguousGrace,
         s.deletionWaitTimeout,
         s.credentialsRecheck,
-        unknownIntentGrace(s),
+        s.cloudRequestTimeout,
+        s.maxIntentAge,
         s.identity);
   }
 
@@ -41,7 +43,12 @@ public record ReconcilerSettings(
    * way: it is started within max-intent-age, lasts at most the request timeout, and the cloud may
    * need the ambiguous grace to show it.
    */
-  static Duration unknownIntentGrace(OperatorSettings s) {
-    return s.maxIntentAge.plus(s.cloudRequestTimeout).plus(s.ambiguousGrace);
+  public Duration unknownIntentGrace() {
+    return maxIntentAge.plus(sentCallGrace());
+  }
+
+  /** After a call was started without an answer: it may be accepted until the request timeout. */
+  public Duration sentCallGrace() {
+    return cloudRequestTimeout.plus(ambiguousGrace);
   }
 }

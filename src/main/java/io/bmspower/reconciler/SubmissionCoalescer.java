@@ -203,10 +203,12 @@ public final class SubmissionCoalescer implements AutoCloseable {
     List<String> servers = new ArrayList<>();
     call.forEach(r -> servers.addAll(r.servers()));
     Instant sentAt = clock.instant();
+    Instant notAfter =
+        gate.notAfter(call.stream().map(QueuedRequest::intentAt).min(Instant::compareTo).get());
     CloudException error = null;
     String jobId = null;
     try {
-      jobId = call.get(0).client().submit(key.action(), servers);
+      jobId = call.get(0).client().submit(key.action(), servers, notAfter);
       LOG.atInfo()
           .setMessage("action call accepted")
           .addKeyValue("action", key.action())
@@ -219,6 +221,11 @@ public final class SubmissionCoalescer implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       // Whatever happened, the call may have gone out: an unknown outcome, never a stuck ticket.
       error = CloudException.network("submit", true, e);
+    }
+    if (error != null && CloudException.INTENT_EXPIRED.equals(error.code())) {
+      gate.expired(call.size());
+      withdrawn(call);
+      return;
     }
     if (error != null && CloudException.LOCAL_BUDGET.equals(error.code())) {
       // Not sent: the requests wait, still withdrawable, until the budget frees.

@@ -28,7 +28,7 @@ final class SubmissionProtocol {
 
   SubmissionProtocol(SubmissionCoalescer calls, ReconcilerSettings settings, ReconcileHooks hooks) {
     this.calls = calls;
-    this.grace = settings.ambiguousGrace();
+    this.grace = settings.sentCallGrace();
     this.unknownIntentGrace = settings.unknownIntentGrace();
     this.identity = settings.identity();
     this.hooks = hooks;
@@ -127,7 +127,8 @@ final class SubmissionProtocol {
       pass.intentRecorded();
       CallTicket ticket = ticket(pass, a);
       var servers = pass.ledger().servers(a);
-      Instant intentAt = pass.now();
+      // The time recorded in status (whole seconds), so every instance counts from the same one.
+      Instant intentAt = pass.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       pass.afterWrite(
           () -> {
             hooks.at(ReconcileHooks.Point.AFTER_INTENT);

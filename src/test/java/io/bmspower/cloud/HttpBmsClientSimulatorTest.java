@@ -34,6 +34,27 @@ class HttpBmsClientSimulatorTest {
   private final AtomicLong nanos = new AtomicLong();
 
   @Test
+  void anActionCallPastItsIntentsDeadlineIsNotSent() {
+    try (var sim = SimulatorFixture.start(o -> {})) {
+      var client = sim.client(sim.akSk());
+
+      var refused =
+          catchThrowableOfType(
+              CloudException.class,
+              () ->
+                  client.submit(
+                      CloudAction.STOP,
+                      sim.simulator.inventory().subList(0, 2),
+                      Instant.now().minusSeconds(1)));
+
+      assertThat(refused.code()).isEqualTo(CloudException.INTENT_EXPIRED);
+      assertThat(refused.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
+      assertThat(sim.requests("submit 200")).isZero();
+      assertThat(sim.stats().path("actionCalls").asInt()).isZero();
+    }
+  }
+
+  @Test
   void stopsStartsAndRebootsWithAkSkAndReadsJobsAndServers() {
     try (var sim = SimulatorFixture.start(o -> {})) {
       var client = sim.client(sim.akSk());

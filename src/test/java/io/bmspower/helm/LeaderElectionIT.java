@@ -44,6 +44,13 @@ class LeaderElectionIT {
           .set("replicaCount", 2)
           .set("leaderElection.enabled", true)
           .set("watchNamespaces[0]", h.namespace)
+          // A shorter Lease than the default 15 s keeps the failover quick to watch.
+          .set("extraEnv[0].name", "BMS_LEASE_DURATION")
+          .set("extraEnv[0].value", "8s")
+          .set("extraEnv[1].name", "BMS_LEASE_RENEW_DEADLINE")
+          .set("extraEnv[1].value", "5s")
+          .set("extraEnv[2].name", "BMS_LEASE_RETRY_PERIOD")
+          .set("extraEnv[2].value", "1s")
           .withKubeConfigContents(plane.kubeConfigYaml())
           .call();
       try {

@@ -33,8 +33,13 @@ import java.util.function.UnaryOperator;
 final class ReconcilerFixture implements AutoCloseable {
 
   static final Duration GRACE = Duration.ofSeconds(20);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** A call made without an answer is judged this long after it was made. */
+  static final Duration SENT_CALL_GRACE = REQUEST_TIMEOUT.plus(GRACE);
+
   static final Duration MAX_INTENT_AGE = Duration.ofSeconds(40);
-  static final Duration UNKNOWN_INTENT_GRACE = Duration.ofSeconds(90);
+  static final Duration UNKNOWN_INTENT_GRACE = MAX_INTENT_AGE.plus(SENT_CALL_GRACE);
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T08:00:00Z"));
   final SimulatorOptions options = new SimulatorOptions();
@@ -93,7 +98,8 @@ final class ReconcilerFixture implements AutoCloseable {
             GRACE,
             Duration.ofMinutes(10),
             Duration.ofSeconds(15),
-            UNKNOWN_INTENT_GRACE,
+            REQUEST_TIMEOUT,
+            MAX_INTENT_AGE,
             "operator-0");
     reconciler =
         new BareMetalPowerActionReconciler(

@@ -286,7 +286,7 @@ class ReconcilerTest {
       f.cloud.dropNextSubmitAnswer();
       f.pass("a");
       f.pass("a");
-      f.clock.advance(ReconcilerFixture.GRACE.plusSeconds(1));
+      f.clock.advance(ReconcilerFixture.SENT_CALL_GRACE.plusSeconds(1));
       f.cloud.throttleQueries(true);
 
       f.pass("a");

@@ -201,7 +201,7 @@ class SubmissionOutcomesTest {
       }
       f.pass("a");
       f.pass("a");
-      f.clock.advance(ReconcilerFixture.GRACE.plusSeconds(1));
+      f.clock.advance(ReconcilerFixture.SENT_CALL_GRACE.plusSeconds(1));
 
       var status = f.runToEnd("a").getStatus();
 
