@@ -147,7 +147,9 @@ public final class OperatorMain {
                               }
                             },
                             leader -> {}),
-                        true));
+                        // Not JOSDK's exit: System.exit inside a graceful stop's shutdown hook
+                        // would block; the callback above halts on a lost Lease instead.
+                        false));
               }
             });
     LeaseFence fence =
