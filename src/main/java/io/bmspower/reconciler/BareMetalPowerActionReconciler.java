@@ -226,7 +226,8 @@ public class BareMetalPowerActionReconciler
     if (pass.terminal()) {
       return null;
     }
-    if (protocol.awaitingCall(pass)) {
+    // A call handed over by this pass (after its write) or still waiting: its outcome comes soon.
+    if (pass.recordsIntent() || protocol.awaitingCall(pass)) {
       return CALL_WAIT;
     }
     Instant now = pass.now();

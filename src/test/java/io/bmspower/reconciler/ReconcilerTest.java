@@ -113,11 +113,14 @@ class ReconcilerTest {
   void thePassComesBackWhenTheJobIsDueOrARetryIsDue() {
     try (var f = new ReconcilerFixture(o -> {})) {
       f.create("a", f.servers(0, 5), spec -> {});
-      f.pass("a");
+      var afterIntent = f.pass("a");
       var afterJobId = f.pass("a");
       f.clock.advance(Duration.ofSeconds(2));
       var afterFirstPoll = f.pass("a");
 
+      assertThat(afterIntent.getScheduleDelay())
+          .as("the call's outcome is due soon")
+          .contains(BareMetalPowerActionReconciler.CALL_WAIT.toMillis());
       assertThat(afterJobId.getScheduleDelay()).contains(200L);
       assertThat(afterFirstPoll.getScheduleDelay())
           .hasValueSatisfying(d -> assertThat(d).isBetween(2000L, 3000L));
