@@ -84,7 +84,10 @@ class AtMostOnceIT {
   void anUnknownServerOfOneResourceFailsOnlyThatResourcesServer() {
     try (var sim = SimulatorFixture.start(o -> o.servers = 10);
         var h = new OperatorHarness(sim)) {
-      h.settings.batchLinger = Duration.ofSeconds(2);
+      // A merge window wide enough that both first passes land in it, however slow the machine.
+      h.settings.batchLinger = Duration.ofSeconds(4);
+      h.settings.batchMaxWait = Duration.ofSeconds(6);
+      h.settings.maxIntentAge = Duration.ofSeconds(8);
       h.createAkSkSecret("bms-credentials");
       h.startOperator();
       List<String> servers = sim.simulator.inventory();
