@@ -155,7 +155,11 @@ final class ReconcilerFixture implements AutoCloseable {
   /** One reconcile of the resource as the API server has it; waits for calls it handed over. */
   UpdateControl<BareMetalPowerAction> pass(String name) {
     var control = reconciler.reconcile(api.get(name), api.all());
-    await().atMost(Duration.ofSeconds(10)).until(calls::idle);
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .atMost(Duration.ofSeconds(10))
+        .until(calls::idle);
     return control;
   }
 
@@ -170,7 +174,11 @@ final class ReconcilerFixture implements AutoCloseable {
   }
 
   void awaitIdle() {
-    await().atMost(Duration.ofSeconds(10)).until(calls::idle);
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .atMost(Duration.ofSeconds(10))
+        .until(calls::idle);
   }
 
   /** Passes and moves the clock by the reconciler's own wake time until the phase is terminal. */
