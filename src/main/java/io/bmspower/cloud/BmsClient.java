@@ -10,6 +10,17 @@ public interface BmsClient {
 
   int MAX_SERVERS_PER_CALL = 1000;
 
+  /** Every client refuses, before any call, an action call of 0 or more than 1,000 servers. */
+  static void requireCallSize(List<String> serverIds) {
+    if (serverIds.isEmpty() || serverIds.size() > MAX_SERVERS_PER_CALL) {
+      throw new IllegalArgumentException(
+          "an action call carries 1 to "
+              + MAX_SERVERS_PER_CALL
+              + " servers, not "
+              + serverIds.size());
+    }
+  }
+
   /** Submits the batch action for up to 1,000 servers; returns the job ID. */
   String submit(CloudAction action, List<String> serverIds);
 

@@ -86,13 +86,7 @@ public final class HttpBmsClient implements BmsClient {
 
   @Override
   public String submit(CloudAction action, List<String> serverIds, Instant notAfter) {
-    if (serverIds.isEmpty() || serverIds.size() > MAX_SERVERS_PER_CALL) {
-      throw new IllegalArgumentException(
-          "an action call carries 1 to "
-              + MAX_SERVERS_PER_CALL
-              + " servers, not "
-              + serverIds.size());
-    }
+    BmsClient.requireCallSize(serverIds);
     byte[] body = actionBody(action, serverIds).toString().getBytes(StandardCharsets.UTF_8);
     reserve(actionBudget, "submit");
     JsonNode answer =

@@ -155,11 +155,7 @@ final class ReconcilerFixture implements AutoCloseable {
   /** One reconcile of the resource as the API server has it; waits for calls it handed over. */
   UpdateControl<BareMetalPowerAction> pass(String name) {
     var control = reconciler.reconcile(api.get(name), api.all());
-    await()
-        .pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(5))
-        .atMost(Duration.ofSeconds(10))
-        .until(calls::idle);
+    awaitIdle();
     return control;
   }
 

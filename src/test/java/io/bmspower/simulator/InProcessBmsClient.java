@@ -110,13 +110,7 @@ public final class InProcessBmsClient implements BmsClient {
 
   @Override
   public String submit(CloudAction action, List<String> serverIds) {
-    if (serverIds.isEmpty() || serverIds.size() > MAX_SERVERS_PER_CALL) {
-      throw new IllegalArgumentException(
-          "an action call carries 1 to "
-              + MAX_SERVERS_PER_CALL
-              + " servers, not "
-              + serverIds.size());
-    }
+    BmsClient.requireCallSize(serverIds);
     CloudException planned = failNextSubmit.getAndSet(null);
     if (planned != null) {
       count("submit", "failed");
