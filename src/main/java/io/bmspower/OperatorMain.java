@@ -115,6 +115,16 @@ public final class OperatorMain {
     AtomicBoolean stopping = new AtomicBoolean();
     CloudClients clouds =
         new CloudClients(settings.cloudClientSettings(), clock, metrics::cloudCall);
+    LeaseFence.ApiServerLease lease =
+        LeaseFence.of(
+            kubernetes,
+            settings.leaseNamespace,
+            settings.leaseName,
+            settings.identity,
+            settings.leaseRenewDeadline,
+            clock,
+            metrics::leaseTransitions);
+    LeaseFence fence = settings.leaderElection ? lease : LeaseFence.NONE;
     Operator operator =
         new Operator(
             o -> {
@@ -135,7 +145,10 @@ public final class OperatorMain {
                         settings.leaseRetryPeriod,
                         settings.identity,
                         new LeaderCallbacks(
-                            () -> metrics.leader(true),
+                            () -> {
+                              lease.tookLease();
+                              metrics.leader(true);
+                            },
                             () -> {
                               // Stop sending at once (queued calls are dropped, not drained)
                               // and exit now: a graceful stop would let in-flight passes run on.
@@ -152,17 +165,6 @@ public final class OperatorMain {
                         false));
               }
             });
-    LeaseFence fence =
-        settings.leaderElection
-            ? LeaseFence.of(
-                kubernetes,
-                settings.leaseNamespace,
-                settings.leaseName,
-                settings.identity,
-                settings.leaseRenewDeadline,
-                clock,
-                metrics::leaseTransitions)
-            : LeaseFence.NONE;
     // One way to make a call: with merging off, every call has one participant.
     SubmissionCoalescer coalescer =
         new SubmissionCoalescer(

@@ -4,15 +4,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** The operator's own metrics, beside JOSDK's reconcile metrics. */
 public final class OperatorMetrics {
 
   private final MeterRegistry registry;
+  private final AtomicInteger leader = new AtomicInteger();
+  private final AtomicLong leaseTransitions = new AtomicLong();
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Registered once: the values change, the meters do not.
+    registry.gauge("bms.leader", leader);
+    registry.gauge("bms.lease.transitions", leaseTransitions);
   }
 
   /** bms_cloud_calls_total / _seconds by operation and outcome (ok, throttled, retryable, ...). */
@@ -51,19 +58,14 @@ public final class OperatorMetrics {
         .increment();
   }
 
-  private final java.util.concurrent.atomic.AtomicInteger leader =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong leaseTransitions =
-      new java.util.concurrent.atomic.AtomicLong();
-
   /** bms_leader: 1 while this instance holds the Lease (leader election on). */
   public void leader(boolean leading) {
-    registry.gauge("bms.leader", leader).set(leading ? 1 : 0);
+    leader.set(leading ? 1 : 0);
   }
 
   /** bms_lease_transitions: the Lease's leaseTransitions, as last read before an action call. */
   public void leaseTransitions(long transitions) {
-    registry.gauge("bms.lease.transitions", leaseTransitions).set(transitions);
+    leaseTransitions.set(transitions);
   }
 
   /** bms_action_requests_dropped_total by reason: expired (intent too old) or fenced (no Lease). */

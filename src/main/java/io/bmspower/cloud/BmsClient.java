@@ -33,6 +33,25 @@ public interface BmsClient {
     return submit(action, serverIds);
   }
 
+  /**
+   * Takes one permit of the action budget without waiting: {@link java.time.Duration#ZERO} when it
+   * was taken, otherwise how long until one frees. A caller that holds a permit sends with {@link
+   * #submitReserved}, so a call is never held up by the budget after its intent was recorded.
+   */
+  default java.time.Duration reserveActionCall() {
+    return java.time.Duration.ZERO;
+  }
+
+  /**
+   * As {@link #submit(CloudAction, List, java.time.Instant)} with a permit taken through {@link
+   * #reserveActionCall}: the budget is not asked again, but a pause the cloud asked for (429) still
+   * holds the call back ({@link CloudException#LOCAL_BUDGET}, nothing sent, the permit still held).
+   */
+  default String submitReserved(
+      CloudAction action, List<String> serverIds, java.time.Instant notAfter) {
+    return submit(action, serverIds, notAfter);
+  }
+
   Job getJob(String jobId);
 
   ServerDetails getServer(String serverId);

@@ -87,8 +87,27 @@ public final class HttpBmsClient implements BmsClient {
   @Override
   public String submit(CloudAction action, List<String> serverIds, Instant notAfter) {
     BmsClient.requireCallSize(serverIds);
-    byte[] body = actionBody(action, serverIds).toString().getBytes(StandardCharsets.UTF_8);
     reserve(actionBudget, "submit");
+    return post(action, serverIds, notAfter);
+  }
+
+  @Override
+  public Duration reserveActionCall() {
+    return Duration.ofNanos(actionBudget.tryReserve());
+  }
+
+  @Override
+  public String submitReserved(CloudAction action, List<String> serverIds, Instant notAfter) {
+    BmsClient.requireCallSize(serverIds);
+    long paused = actionBudget.pausedNanos();
+    if (paused > 0) {
+      throw CloudException.throttledLocally("submit", Duration.ofNanos(paused));
+    }
+    return post(action, serverIds, notAfter);
+  }
+
+  private String post(CloudAction action, List<String> serverIds, Instant notAfter) {
+    byte[] body = actionBody(action, serverIds).toString().getBytes(StandardCharsets.UTF_8);
     JsonNode answer =
         send("submit", "POST", endpoint.resolve("/baremetalservers/action"), body, 1, notAfter);
     String jobId = ResponseParser.jobId(answer);

@@ -54,6 +54,11 @@ public final class RateBudget {
     return (long) Math.ceil((1 - available) / permitsPerNano);
   }
 
+  /** How long the cloud's last 429 still holds every call back; 0 when it does not. */
+  public synchronized long pausedNanos() {
+    return Math.max(0, pausedUntil - nanoClock.getAsLong());
+  }
+
   /**
    * The cloud throttled us: nobody calls for {@code duration}, and the burst is spent, so calls
    * resume at the steady rate, not all at once, when it ends.

@@ -155,17 +155,19 @@ public class BareMetalPowerActionReconciler
         return deadline(pass, target);
       }
       String waitingFor = null;
+      Duration budget = null;
       if (pass.suspended()) {
         protocol.withdraw(pass);
       } else {
         var blocker = OverlapGuard.blocker(pass.resource(), live);
         waitingFor = blocker.map(OverlapGuard::describe).orElse(null);
         if (blocker.isEmpty()) {
-          protocol.startDue(pass, target, settings.maxActiveJobsPerResource());
+          budget = protocol.startDue(pass, target, settings.maxActiveJobsPerResource());
         }
       }
       pass.summarize(waitingFor);
-      return wake(pass, target);
+      Duration wake = wake(pass, target);
+      return budget == null || wake == null || wake.compareTo(budget) <= 0 ? wake : budget;
     } catch (CloudException e) {
       if (e.errorClass() == ErrorClass.CREDENTIALS) {
         return credentialsRefused(pass, target, e);

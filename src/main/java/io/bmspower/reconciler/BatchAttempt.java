@@ -84,11 +84,12 @@ final class BatchAttempt {
   }
 
   /** The intent, by {@code holder}: recorded before the call is handed to the sender. */
-  void submitting(Instant now, String holder) {
+  void submitting(Instant now, Holder holder) {
     require(BatchState.Pending);
     entry.setState(BatchState.Submitting);
     entry.setSubmittedAt(Rfc3339.format(now));
-    entry.setHolder(holder);
+    entry.setHolder(holder.identity());
+    entry.setHolderEpoch(holder.epoch());
     entry.setSent(null);
     entry.setNotBefore(null);
     entry.setMessage(null);
@@ -137,8 +138,8 @@ final class BatchAttempt {
     return Boolean.TRUE.equals(entry.getSent());
   }
 
-  String holder() {
-    return entry.getHolder();
+  Holder holder() {
+    return new Holder(entry.getHolder(), entry.getHolderEpoch());
   }
 
   private void sent(Instant sentAt) {

@@ -238,7 +238,7 @@ final class BatchLedger {
    * Records the intent for what is due now, up to {@code maxActive} active attempts: retries first,
    * then the next planned batch. The caller writes the status before anything is sent.
    */
-  List<BatchAttempt> startDue(int maxActive, String holder) {
+  List<BatchAttempt> startDue(int maxActive, Holder holder) {
     List<BatchAttempt> started = new ArrayList<>();
     while (active() < maxActive) {
       BatchAttempt next = nextDue();
@@ -251,21 +251,36 @@ final class BatchLedger {
     return started;
   }
 
+  /** The size of the batch {@link #startDue} would start now; 0 if none. Changes nothing. */
+  int dueSize(int maxActive) {
+    if (active() >= maxActive) {
+      return 0;
+    }
+    Optional<BatchAttempt> retry = dueRetry();
+    if (retry.isPresent()) {
+      return retry.get().size();
+    }
+    int next = nz(status.getNextBatch());
+    return waitingRetry() || next >= plan.batches() ? 0 : plan.rangeSize(next);
+  }
+
+  private Optional<BatchAttempt> dueRetry() {
+    return attempts().stream()
+        .filter(a -> a.dueAt(now))
+        .min(Comparator.comparingInt(BatchAttempt::index).thenComparingInt(BatchAttempt::attempt));
+  }
+
+  private boolean waitingRetry() {
+    return attempts().stream().anyMatch(a -> a.is(BatchState.Pending));
+  }
+
   private BatchAttempt nextDue() {
-    Optional<BatchAttempt> retry =
-        attempts().stream()
-            .filter(a -> a.dueAt(now))
-            .min(
-                Comparator.comparingInt(BatchAttempt::index)
-                    .thenComparingInt(BatchAttempt::attempt));
+    Optional<BatchAttempt> retry = dueRetry();
     if (retry.isPresent()) {
       return retry.get();
     }
-    if (attempts().stream().anyMatch(a -> a.is(BatchState.Pending))) {
-      return null;
-    }
     int next = nz(status.getNextBatch());
-    if (next >= plan.batches()) {
+    if (waitingRetry() || next >= plan.batches()) {
       return null;
     }
     BatchAttempt first = BatchAttempt.planned(next, 1, plan.rangeSize(next), null, null);

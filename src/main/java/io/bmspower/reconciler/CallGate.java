@@ -38,6 +38,20 @@ public final class CallGate {
     return new Check(clock.instant(), leader);
   }
 
+  Duration maxIntentAge() {
+    return maxIntentAge;
+  }
+
+  /** This instance's term for the intents it records; null without leader election. */
+  Long epoch() {
+    return fence.epoch();
+  }
+
+  /** When this instance took the Lease (null without leader election). */
+  Instant leadingSince() {
+    return fence.leadingSince();
+  }
+
   /** The latest moment the call for these intents may start. */
   Instant notAfter(Instant oldestIntent) {
     return oldestIntent.plus(maxIntentAge);

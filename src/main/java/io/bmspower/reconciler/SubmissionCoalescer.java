@@ -51,6 +51,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
   private final Map<CallTicket, CallOutcome> outcomes = new HashMap<>();
   private final Set<CallTicket> discarded = new HashSet<>();
   private final Map<CallKey, Long> notBefore = new HashMap<>();
+  private final ActionPermits permits;
 
   /**
    * @param maxParticipants 1 sends every request on its own (merging off)
@@ -68,6 +69,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
     this.gate = gate;
     this.hooks = hooks;
     this.clock = clock;
+    this.permits = new ActionPermits(gate.maxIntentAge());
     this.executor =
         Executors.newScheduledThreadPool(
             2,
@@ -76,6 +78,15 @@ public final class SubmissionCoalescer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * May a resource record the intent of a batch of {@code servers} for this key now? {@link
+   * Duration#ZERO} when its call has a permit of the action budget, else how long to wait.
+   */
+  synchronized Duration admit(CallKey key, String uid, int servers, BmsClient client) {
+    ArrayDeque<QueuedRequest> queued = queues.getOrDefault(key, new ArrayDeque<>());
+    return permits.admit(key, uid, servers, queued, maxParticipants, client, System.nanoTime());
   }
 
   /** Queues a request whose intent is already recorded. */
@@ -87,6 +98,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
       String secretVersion,
       Instant intentAt) {
     synchronized (this) {
+      permits.enqueued(key, ticket.uid());
       queues
           .computeIfAbsent(key, k -> new ArrayDeque<>())
           .add(
@@ -101,6 +113,10 @@ public final class SubmissionCoalescer implements AutoCloseable {
     }
     executor.execute(() -> flushIfReady(key));
     executor.schedule(() -> flushIfReady(key), linger.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  CallGate gate() {
+    return gate;
   }
 
   /** Queued, in flight, or answered but not yet acknowledged: this instance knows the ticket. */
@@ -207,8 +223,16 @@ public final class SubmissionCoalescer implements AutoCloseable {
         gate.notAfter(call.stream().map(QueuedRequest::intentAt).min(Instant::compareTo).get());
     CloudException error = null;
     String jobId = null;
+    boolean reserved;
+    synchronized (this) {
+      reserved = permits.take(key);
+    }
     try {
-      jobId = call.get(0).client().submit(key.action(), servers, notAfter);
+      BmsClient client = call.get(0).client();
+      jobId =
+          reserved
+              ? client.submitReserved(key.action(), servers, notAfter)
+              : client.submit(key.action(), servers, notAfter);
       LOG.atInfo()
           .setMessage("action call accepted")
           .addKeyValue("action", key.action())
@@ -229,6 +253,11 @@ public final class SubmissionCoalescer implements AutoCloseable {
     }
     if (error != null && CloudException.LOCAL_BUDGET.equals(error.code())) {
       // Not sent: the requests wait, still withdrawable, until the budget frees.
+      if (reserved) {
+        synchronized (this) {
+          permits.giveBack(key);
+        }
+      }
       requeue(key, call, false, error.retryAfter());
       return;
     }

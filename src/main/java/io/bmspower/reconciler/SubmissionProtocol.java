@@ -109,13 +109,14 @@ final class SubmissionProtocol {
   }
 
   /**
-   * Records the intent for the next due batch; its call goes out once the status is written. One
-   * request of a resource waits in the queue at a time (a call carries at most one batch of a
-   * resource anyway), so an intent never ages behind its own resource's backlog.
+   * Records the intent for the next due batch once its call holds a permit of the action budget;
+   * its call goes out once the status is written. One request of a resource waits in the queue at a
+   * time (a call carries at most one batch of a resource anyway). Returns how long until the budget
+   * frees a permit, or null when there is nothing to wait for.
    */
-  void startDue(Pass pass, CloudTargetResolver.Resolution target, int maxActive) {
+  Duration startDue(Pass pass, CloudTargetResolver.Resolution target, int maxActive) {
     if (calls.queuedFor(pass.uid())) {
-      return;
+      return null;
     }
     var key =
         new CallKey(
@@ -123,7 +124,17 @@ final class SubmissionProtocol {
             target.credentials(),
             CloudActions.of(pass.spec().getAction()));
     int limit = Math.min(maxActive, pass.ledger().active() + 1);
-    for (BatchAttempt a : pass.ledger().startDue(limit, identity)) {
+    int size = pass.ledger().dueSize(limit);
+    if (size == 0) {
+      return null;
+    }
+    // The budget's permit before the intent: a recorded intent never waits for the budget.
+    Duration budget = calls.admit(key, pass.uid(), size, target.client());
+    if (!budget.isZero()) {
+      return budget;
+    }
+    Holder holder = new Holder(identity, calls.gate().epoch());
+    for (BatchAttempt a : pass.ledger().startDue(limit, holder)) {
       pass.intentRecorded();
       CallTicket ticket = ticket(pass, a);
       var servers = pass.ledger().servers(a);
@@ -135,6 +146,7 @@ final class SubmissionProtocol {
             calls.enqueue(key, ticket, servers, target.client(), target.secretVersion(), intentAt);
           });
     }
+    return null;
   }
 
   /** A call of this resource is queued or in flight: the next pass should come soon. */
@@ -142,9 +154,24 @@ final class SubmissionProtocol {
     return pass.ledger().awaitingOutcome().stream().anyMatch(a -> calls.pending(ticket(pass, a)));
   }
 
-  /** When an intent without an outcome may be recovered. */
+  /**
+   * When an intent without an outcome may be recovered: a grace after a call this process made; the
+   * intent's bound after an intent of its own; and for an intent of another holder or term, the
+   * bound counted from the later of the intent and the moment this instance took the Lease (so from
+   * after that holder's Lease expired: it cannot have started a call since).
+   */
   Instant recoverableAt(BatchAttempt a) {
-    return a.submittedAt().plus(a.sent() ? grace : unknownIntentGrace);
+    if (a.sent()) {
+      return a.submittedAt().plus(grace);
+    }
+    Instant from = a.submittedAt();
+    Instant leading = calls.gate().leadingSince();
+    if (leading != null
+        && leading.isAfter(from)
+        && !a.holder().sameAs(new Holder(identity, calls.gate().epoch()))) {
+      from = leading;
+    }
+    return from.plus(unknownIntentGrace);
   }
 
   void forget(Pass pass) {

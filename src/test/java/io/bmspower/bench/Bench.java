@@ -120,6 +120,9 @@ public final class Bench {
       System.out.println(line);
       failures += line.contains("MISSED") ? 1 : 0;
     }
+    String handover = new HandoverBench().run();
+    System.out.println(handover);
+    failures += handover.contains("MISSED") ? 1 : 0;
     System.out.println(
         failures == 0
             ? "bench: every target holds"

@@ -110,7 +110,7 @@ class TwoInstancesIT {
     }
   }
 
-  private static Map<String, String> leaseEnv() {
+  static Map<String, String> leaseEnv() {
     return Map.of(
         "BMS_MAX_INTENT_AGE", "15s",
         "BMS_LEASE_DURATION", "6s",
@@ -119,7 +119,7 @@ class TwoInstancesIT {
   }
 
   /** The same settings for every instance; short bounds so the test takes a minute or two. */
-  private static List<String> args(OperatorHarness h, String... more) {
+  static List<String> args(OperatorHarness h, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -139,7 +139,7 @@ class TwoInstancesIT {
   }
 
   /** Resources of batchSize 1: every server is its own intent, most wait for the budget. */
-  private static void createBacklog(OperatorHarness h, SimulatorFixture sim) {
+  static void createBacklog(OperatorHarness h, SimulatorFixture sim) {
     List<String> servers = sim.simulator.inventory();
     for (int i = 0; i < RESOURCES; i++) {
       h.create(
@@ -147,17 +147,17 @@ class TwoInstancesIT {
     }
   }
 
-  private static void awaitAllSucceeded(OperatorHarness h) {
+  static void awaitAllSucceeded(OperatorHarness h) {
     for (int i = 0; i < RESOURCES; i++) {
       h.awaitPhase("backlog-" + i, Phase.Succeeded, Duration.ofSeconds(180));
     }
   }
 
-  private static long actionCalls(SimulatorFixture sim) {
+  static long actionCalls(SimulatorFixture sim) {
     return sim.stats().path("actionCalls").asLong();
   }
 
-  private static String holder(OperatorHarness h) {
+  static String holder(OperatorHarness h) {
     Lease lease = h.client.leases().inNamespace(h.namespace).withName("bms-power-operator").get();
     return lease == null ? null : lease.getSpec().getHolderIdentity();
   }

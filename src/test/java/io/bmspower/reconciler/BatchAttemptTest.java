@@ -16,7 +16,7 @@ class BatchAttemptTest {
     BatchAttempt a = BatchAttempt.planned(0, 1, 10, null, null);
     assertThat(a.dueAt(NOW)).isTrue();
 
-    a.submitting(NOW, "me");
+    a.submitting(NOW, new Holder("me", null));
     assertThat(a.awaitingOutcome()).isTrue();
     a.running("job-1", null);
     assertThat(a.active()).isTrue();
@@ -30,7 +30,7 @@ class BatchAttemptTest {
   @Test
   void aCallProvablyNotMadeGoesBackToPendingWithItsWait() {
     BatchAttempt a = BatchAttempt.planned(2, 1, 10, null, null);
-    a.submitting(NOW, "me");
+    a.submitting(NOW, new Holder("me", null));
     a.pending(NOW.plusSeconds(60), "throttled");
 
     assertThat(a.state()).isEqualTo(BatchState.Pending);
@@ -42,10 +42,10 @@ class BatchAttemptTest {
   @Test
   void allFailedIsFailedAndAllDoneIsSucceeded() {
     BatchAttempt failed = BatchAttempt.planned(0, 1, 3, null, null);
-    failed.submitting(NOW, "me");
+    failed.submitting(NOW, new Holder("me", null));
     failed.finished(0, 3, 0, NOW, null);
     BatchAttempt done = BatchAttempt.planned(0, 1, 3, null, null);
-    done.submitting(NOW, "me");
+    done.submitting(NOW, new Holder("me", null));
     done.running("j", null);
     done.finished(3, 0, 0, NOW, null);
 
@@ -61,9 +61,9 @@ class BatchAttemptTest {
     assertThatThrownBy(() -> pending.finished(3, 0, 0, NOW, null))
         .isInstanceOf(IllegalStateException.class);
     BatchAttempt running = BatchAttempt.planned(0, 1, 3, null, null);
-    running.submitting(NOW, "me");
+    running.submitting(NOW, new Holder("me", null));
     running.running("job", null);
-    assertThatThrownBy(() -> running.submitting(NOW, "me"))
+    assertThatThrownBy(() -> running.submitting(NOW, new Holder("me", null)))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> running.pending(null, "x")).isInstanceOf(IllegalStateException.class);
   }

@@ -63,7 +63,7 @@ class IntentBoundsTest {
             status.setPlanOrder(BatchPlan.CANONICAL);
             status.setNextBatch(1);
             BatchStatus intent = BatchAttempt.planned(0, 1, 5, null, null).entry();
-            new BatchAttempt(intent).submitting(intentAt, "operator-1");
+            new BatchAttempt(intent).submitting(intentAt, new Holder("operator-1", null));
             status.getBatches().add(intent);
             r.setStatus(status);
             return r;
@@ -88,5 +88,77 @@ class IntentBoundsTest {
       assertThat(f.runToEnd("a").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
       assertThat(f.cloud.submissions()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isOne());
     }
+  }
+
+  @Test
+  void noIntentIsRecordedBeforeTheActionBudgetHasAPermitForItsCall() {
+    try (var f = new ReconcilerFixture(o -> {})) {
+      f.cloud.actionBudgetFreesIn(Duration.ofSeconds(7));
+      f.create("a", f.servers(0, 5), spec -> {});
+      var control = f.pass("a");
+
+      assertThat(f.api.get("a").getStatus().getBatches())
+          .as("no intent while the budget has no permit")
+          .noneMatch(b -> b.getState() == BatchState.Submitting);
+      assertThat(control.getScheduleDelay()).hasValue(7_000L);
+      assertThat(f.cloud.submissions()).isEmpty();
+
+      f.cloud.actionBudgetFreesIn(Duration.ZERO);
+      assertThat(f.runToEnd("a").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+      assertThat(f.cloud.submissions()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isOne());
+    }
+  }
+
+  @Test
+  void intentsRecordTheirHolderAndTerm() {
+    try (var f = new ReconcilerFixture(o -> {})) {
+      f.epoch = 4L;
+      f.create("a", f.servers(0, 5), spec -> {});
+      f.passNoWait("a");
+
+      var intent = f.api.get("a").getStatus().getBatches().get(0);
+      assertThat(intent.getState()).isEqualTo(BatchState.Submitting);
+      assertThat(intent.getHolder()).isEqualTo(ReconcilerFixture.IDENTITY);
+      assertThat(intent.getHolderEpoch()).isEqualTo(4L);
+    }
+  }
+
+  @Test
+  void anotherHoldersIntentIsRecoveredOnlyTheBoundAfterThisInstanceTookTheLease() {
+    try (var f = new ReconcilerFixture(o -> {})) {
+      f.create("a", f.servers(0, 5), spec -> {});
+      var intentAt = f.clock.instant();
+      f.edit("a", r -> withIntentOf(r, intentAt, new Holder("old-leader", 2L)));
+      // This instance took the Lease (term 3) long after the intent was recorded.
+      f.clock.advance(ReconcilerFixture.UNKNOWN_INTENT_GRACE.multipliedBy(2));
+      f.epoch = 3L;
+      f.leadingSince = f.clock.instant();
+
+      f.clock.advance(ReconcilerFixture.UNKNOWN_INTENT_GRACE.minusSeconds(1));
+      f.pass("a");
+      assertThat(f.api.get("a").getStatus().getBatches().get(0).getState())
+          .as("the intent is old, but the bound counts from when this instance took the Lease")
+          .isEqualTo(BatchState.Submitting);
+
+      f.clock.advance(Duration.ofSeconds(2));
+      f.pass("a");
+      assertThat(f.events.all)
+          .anySatisfy(e -> assertThat(e.message()).contains("intent of old-leader (Lease term 2)"));
+      assertThat(f.runToEnd("a").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+      assertThat(f.cloud.submissions()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isOne());
+    }
+  }
+
+  private static io.bmspower.api.v1alpha1.BareMetalPowerAction withIntentOf(
+      io.bmspower.api.v1alpha1.BareMetalPowerAction r, java.time.Instant at, Holder holder) {
+    var status = new BareMetalPowerActionStatus();
+    status.setStartTime(Rfc3339.format(at));
+    status.setPlanOrder(BatchPlan.CANONICAL);
+    status.setNextBatch(1);
+    BatchStatus intent = BatchAttempt.planned(0, 1, 5, null, null).entry();
+    new BatchAttempt(intent).submitting(at, holder);
+    status.getBatches().add(intent);
+    r.setStatus(status);
+    return r;
   }
 }

@@ -58,10 +58,33 @@ final class ReconcilerFixture implements AutoCloseable {
 
   volatile BmsClient client;
 
+  static final String IDENTITY = "operator-0";
+
   /** Whether this instance holds the Lease; tests take it away. */
   volatile boolean leading = true;
 
-  private final LeaseFence fence = () -> leading;
+  /** The Lease's term this instance holds, and since when it leads (null: no leader election). */
+  volatile Long epoch;
+
+  volatile Instant leadingSince;
+
+  private final LeaseFence fence =
+      new LeaseFence() {
+        @Override
+        public boolean holds() {
+          return leading;
+        }
+
+        @Override
+        public Long epoch() {
+          return epoch;
+        }
+
+        @Override
+        public Instant leadingSince() {
+          return leadingSince;
+        }
+      };
 
   ReconcilerFixture(Consumer<SimulatorOptions> configure) {
     this(configure, 1, Duration.ZERO, 3);
@@ -100,7 +123,7 @@ final class ReconcilerFixture implements AutoCloseable {
             Duration.ofSeconds(15),
             REQUEST_TIMEOUT,
             MAX_INTENT_AGE,
-            "operator-0");
+            IDENTITY);
     reconciler =
         new BareMetalPowerActionReconciler(
             settings,

@@ -38,6 +38,7 @@ public final class InProcessBmsClient implements BmsClient {
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
   private final AtomicLong requestIds = new AtomicLong();
   private volatile boolean throttleQueries;
+  private volatile java.time.Duration actionBudgetWait = java.time.Duration.ZERO;
 
   /** With the simulator's defaults: 1,000 running servers, 5-second jobs, the published limits. */
   public InProcessBmsClient(Clock clock) {
@@ -65,6 +66,14 @@ public final class InProcessBmsClient implements BmsClient {
    */
   public void dropNextSubmitAnswer() {
     dropsLeft.incrementAndGet();
+  }
+
+  /**
+   * The operator's action budget has no permit for this long ({@link #reserveActionCall}); zero
+   * (the default) always has one.
+   */
+  public void actionBudgetFreesIn(java.time.Duration wait) {
+    actionBudgetWait = wait;
   }
 
   /** While on, every query is answered 429 {@code APIG.0308} (Retry-After as the options say). */
@@ -107,6 +116,11 @@ public final class InProcessBmsClient implements BmsClient {
   }
 
   // ---- BmsClient -----------------------------------------------------------------------------
+
+  @Override
+  public java.time.Duration reserveActionCall() {
+    return actionBudgetWait;
+  }
 
   @Override
   public String submit(CloudAction action, List<String> serverIds) {

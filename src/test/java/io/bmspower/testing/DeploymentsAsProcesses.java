@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -43,6 +44,9 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
   private final String namespace;
   private final Path workDir;
   private final Map<String, List<Pod>> running = new LinkedHashMap<>();
+  private final Map<String, String> templates = new HashMap<>();
+  private final Map<String, Integer> revisions = new HashMap<>();
+  private final Map<String, Deployment> deployed = new HashMap<>();
 
   /** A local process standing in for one pod. */
   public record Pod(String name, Process process, Path log, int healthPort) {}
@@ -74,18 +78,80 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
       }
     }
     for (var entry : wanted.entrySet()) {
+      Deployment d = entry.getValue();
+      String template = Serialization.asJson(d.getSpec().getTemplate());
       if (!running.containsKey(entry.getKey())) {
-        Deployment d = entry.getValue();
         List<Pod> pods = new ArrayList<>();
         running.put(entry.getKey(), pods);
-        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        for (int i = 0; i < replicas; i++) {
-          pods.add(start(d, i));
+        for (int i = 0; i < replicas(d); i++) {
+          pods.add(start(d, i, 0));
         }
-        changes.add("started " + replicas + " ready pod(s) of deployment " + entry.getKey());
+        changes.add("started " + replicas(d) + " ready pod(s) of deployment " + entry.getKey());
+      } else if (!template.equals(templates.get(entry.getKey()))) {
+        changes.add(rollOut(entry.getKey(), d));
       }
+      templates.put(entry.getKey(), template);
+      deployed.put(entry.getKey(), d);
     }
     return changes;
+  }
+
+  /**
+   * A changed pod template, rolled out as the Deployment's strategy says: Recreate stops every old
+   * pod before the first new one starts; RollingUpdate (the chart's default with leader election,
+   * maxSurge 25% and maxUnavailable 25% rounding to one pod at a time, surge first) starts a new
+   * pod, waits until it is ready, then stops an old one (SIGTERM), so old and new overlap.
+   */
+  private String rollOut(String key, Deployment d) throws Exception {
+    int revision = revisions.merge(key, 1, Integer::sum);
+    List<Pod> old = running.get(key);
+    List<Pod> pods = new ArrayList<>();
+    boolean recreate =
+        d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+    if (recreate) {
+      old.forEach(DeploymentsAsProcesses::stop);
+      for (int i = 0; i < replicas(d); i++) {
+        pods.add(start(d, i, revision));
+      }
+    } else {
+      for (int i = 0; i < replicas(d); i++) {
+        pods.add(start(d, i, revision));
+        if (i < old.size()) {
+          stop(old.get(i));
+        }
+      }
+      old.subList(Math.min(old.size(), pods.size()), old.size())
+          .forEach(DeploymentsAsProcesses::stop);
+    }
+    running.put(key, pods);
+    return (recreate ? "recreated" : "rolled") + " the pods of deployment " + key;
+  }
+
+  /**
+   * Starts again, under the same name, every pod whose process exited by itself (restartPolicy
+   * Always), as a kubelet restarts a container; returns their names.
+   */
+  public List<String> restartExited() throws Exception {
+    List<String> restarted = new ArrayList<>();
+    for (var entry : running.entrySet()) {
+      List<Pod> pods = entry.getValue();
+      for (int i = 0; i < pods.size(); i++) {
+        Pod pod = pods.get(i);
+        if (!pod.process().isAlive()) {
+          Files.writeString(
+              pod.log(),
+              "--- exited with " + pod.process().exitValue() + "; restarted ---\n",
+              java.nio.file.StandardOpenOption.APPEND);
+          pods.set(i, start(deployed.get(entry.getKey()), pod.name(), true));
+          restarted.add(pod.name());
+        }
+      }
+    }
+    return restarted;
+  }
+
+  private static int replicas(Deployment d) {
+    return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
   }
 
   public Map<String, List<Pod>> running() {
@@ -105,9 +171,17 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
     throw new IllegalArgumentException("no pod " + podName);
   }
 
-  private Pod start(Deployment deployment, int index) throws Exception {
+  /** Pod names stay as before for the first revision; later ones carry the revision. */
+  private Pod start(Deployment deployment, int index, int revision) throws Exception {
+    String name = deployment.getMetadata().getName();
+    return start(
+        deployment,
+        revision == 0 ? name + "-local-" + index : name + "-r" + revision + "-local-" + index,
+        false);
+  }
+
+  private Pod start(Deployment deployment, String podName, boolean appendLog) throws Exception {
     String namespace = deployment.getMetadata().getNamespace();
-    String podName = deployment.getMetadata().getName() + "-local-" + index;
     var podSpec = deployment.getSpec().getTemplate().getSpec();
     Container container = podSpec.getContainers().get(0);
     Path log = workDir.resolve(podName + ".log");
@@ -130,7 +204,10 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
       command.addAll(container.getArgs());
     }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(log.toFile());
+    builder.redirectOutput(
+        appendLog
+            ? ProcessBuilder.Redirect.appendTo(log.toFile())
+            : ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().clear();
     builder.environment().putAll(env);
     Pod pod = new Pod(podName, builder.start(), log, healthPort);

@@ -104,7 +104,8 @@ public final class LocalControlPlane implements AutoCloseable {
     return kubeConfigYaml;
   }
 
-  private static void installCrd(KubernetesClient client) {
+  /** Installs the generated CRD and waits until it is established. */
+  public static void installCrd(KubernetesClient client) {
     try (InputStream in = new FileInputStream(GENERATED_CRD.toFile())) {
       CustomResourceDefinition crd =
           client.apiextensions().v1().customResourceDefinitions().load(in).item();

@@ -28,14 +28,20 @@ import java.util.function.Consumer;
 /** An in-process operator against the real API server, scoped to one fresh namespace. */
 public final class OperatorHarness implements AutoCloseable {
 
-  public final KubernetesClient client = LocalControlPlane.get().newClient();
+  public final KubernetesClient client;
   public final String namespace = "t-" + UUID.randomUUID().toString().substring(0, 8);
   public final SimulatorFixture sim;
   public final OperatorSettings settings = new OperatorSettings();
   private OperatorMain.RunningOperator operator;
 
   public OperatorHarness(SimulatorFixture sim) {
+    this(sim, LocalControlPlane.get().newClient());
+  }
+
+  /** Against another API server than the shared one; the harness closes the client. */
+  public OperatorHarness(SimulatorFixture sim, KubernetesClient client) {
     this.sim = sim;
+    this.client = client;
     client
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())

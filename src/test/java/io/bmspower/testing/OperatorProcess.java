@@ -96,6 +96,11 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL, as a node failure or an OOM kill ends a pod: no goodbye; waits for the exit. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   /** SIGSTOP: the process freezes (a GC pause, CPU throttling), clocks move on. */
   public void pause() throws IOException, InterruptedException {
     signal("STOP");

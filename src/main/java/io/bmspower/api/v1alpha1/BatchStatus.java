@@ -37,6 +37,12 @@ public class BatchStatus {
   private String holder;
 
   @JsonPropertyDescription(
+      "The Lease's leaseTransitions when the holder recorded the intent (leader election on): the"
+          + " holder's term. An intent of another holder or term is recovered only once that"
+          + " holder's Lease has expired and the intent's bound has passed since.")
+  private Long holderEpoch;
+
+  @JsonPropertyDescription(
       "True when the action call is known to have been made but its answer was lost: the"
           + " servers' state decides, a grace period after the call.")
   private Boolean sent;
@@ -121,6 +127,14 @@ public class BatchStatus {
     this.holder = holder;
   }
 
+  public Long getHolderEpoch() {
+    return holderEpoch;
+  }
+
+  public void setHolderEpoch(Long holderEpoch) {
+    this.holderEpoch = holderEpoch;
+  }
+
   public Boolean getSent() {
     return sent;
   }
@@ -201,6 +215,7 @@ public class BatchStatus {
         && Objects.equals(jobId, that.jobId)
         && Objects.equals(submittedAt, that.submittedAt)
         && Objects.equals(holder, that.holder)
+        && Objects.equals(holderEpoch, that.holderEpoch)
         && Objects.equals(sent, that.sent)
         && Objects.equals(finishedAt, that.finishedAt)
         && Objects.equals(message, that.message)
@@ -221,6 +236,7 @@ public class BatchStatus {
         jobId,
         submittedAt,
         holder,
+        holderEpoch,
         sent,
         finishedAt,
         message,
