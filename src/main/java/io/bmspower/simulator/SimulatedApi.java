@@ -80,13 +80,13 @@ final class SimulatedApi {
         options.retryAfterSeconds >= 0 ? String.valueOf(options.retryAfterSeconds) : null);
   }
 
-  /** An injected 500 or 503 at the configured rate, or null. */
+  /** An injected 504 or 500 at the configured rate, or null. */
   Answer fault() {
     if (options.serverErrorRate <= 0 || nextFault() >= options.serverErrorRate) {
       return null;
     }
     return nextFault() < 0.5
-        ? new Answer(503, gatewayError("APIG.0203", "Backend unavailable"))
+        ? new Answer(504, gatewayError("APIG.0203", "Backend timeout"))
         : new Answer(500, bmsError("BMS.9999", "Internal server error (injected)."));
   }
 

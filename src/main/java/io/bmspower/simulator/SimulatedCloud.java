@@ -174,16 +174,18 @@ final class SimulatedCloud {
               case "powering-off" -> "BMS.0036";
               default -> "BMS.0037";
             };
+        String doing =
+            switch (server.taskState) {
+              case "powering-on" -> "powering on";
+              case "powering-off" -> "powering off";
+              default -> "rebooting";
+            };
         return new SubJob(
             server.id,
             subJobId,
             false,
             code,
-            "Server is "
-                + server.taskState.replace('-', ' ')
-                + ", not allow to "
-                + verb(action)
-                + ".");
+            "Server is " + doing + ", not allow to " + verb(action) + ".");
       }
       if (action == CloudAction.STOP && server.power == Power.OFF) {
         return new SubJob(

@@ -161,7 +161,7 @@ public final class SimulatorOptions {
     option(
         "server-error-rate",
         "P",
-        "fault: probability 0..1 that an API request answers 500/503 (default 0)",
+        "fault: probability 0..1 that an API request answers 500 or 504 APIG.0203 (default 0)",
         (o, v) -> o.serverErrorRate = Double.parseDouble(v));
     option(
         "latency",

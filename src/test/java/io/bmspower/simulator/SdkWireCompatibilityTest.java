@@ -142,8 +142,8 @@ class SdkWireCompatibilityTest {
             ClientRequestException.class,
             e -> {
               assertThat(e.getHttpStatusCode()).isEqualTo(401);
-              assertThat(e.getErrorCode()).isEqualTo("APIG.0303");
-              assertThat(e.getErrorMsg()).contains("verify signature fail");
+              assertThat(e.getErrorCode()).isEqualTo("APIG.0301");
+              assertThat(e.getErrorMsg()).contains("verify aksk signature fail");
               assertThat(e.getRequestId()).isNotBlank();
             });
   }
