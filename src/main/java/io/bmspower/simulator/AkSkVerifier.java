@@ -9,18 +9,21 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Checks an AK/SK signature as the gateway does: against the headers as they arrived (the {@code
- * Host} too) and within 15 minutes of its clock. Its refusals are the documented {@code error_msg}
- * texts of APIG.0301 (apig-common-iam-auth-errors.rst; huaweicloud-sdk-java-v3 issue #44).
+ * Host} too), within 15 minutes of its clock, and locking an AK for a while after more than {@code
+ * --ak-lock-after} consecutive failures. Its refusals are the documented {@code error_msg} texts of
+ * APIG.0301 (apig-common-iam-auth-errors.rst; huaweicloud-sdk-java-v3 issue #44).
  */
 final class AkSkVerifier {
 
   static final String PREFIX = "Incorrect IAM authentication information: ";
+  static final String LOCKED = PREFIX + "AK access failed to reach the limit,forbidden.";
   private static final Duration MAX_SKEW = Duration.ofMinutes(15);
   private static final Pattern AUTHORIZATION =
       Pattern.compile(
@@ -28,6 +31,13 @@ final class AkSkVerifier {
 
   private final SimulatorOptions options;
   private final Clock clock;
+  private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+
+  /** Consecutive failures of one AK, and until when it is locked. */
+  private static final class Failures {
+    int consecutive;
+    Instant lockedUntil = Instant.MIN;
+  }
 
   AkSkVerifier(SimulatorOptions options, Clock clock) {
     this.options = options;
@@ -45,7 +55,21 @@ final class AkSkVerifier {
     if (!ak.equals(options.accessKey)) {
       return PREFIX + "Get secretKey failed,ak:" + mask(ak) + ",err:ak not exist";
     }
-    return problem(method, uri, header, body, a.group(2), a.group(3), clock.instant());
+    Instant now = clock.instant();
+    Failures f = failures.computeIfAbsent(ak, k -> new Failures());
+    synchronized (f) {
+      if (now.isBefore(f.lockedUntil)) {
+        return LOCKED;
+      }
+      String problem = problem(method, uri, header, body, a.group(2), a.group(3), now);
+      if (problem == null) {
+        f.consecutive = 0;
+      } else if (++f.consecutive > options.akLockAfter && options.akLockAfter > 0) {
+        f.consecutive = 0;
+        f.lockedUntil = now.plus(options.akLockDuration);
+      }
+      return problem;
+    }
   }
 
   private String problem(

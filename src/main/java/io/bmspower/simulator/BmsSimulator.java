@@ -60,7 +60,8 @@ public final class BmsSimulator implements AutoCloseable {
 
   public BmsSimulator(SimulatorOptions options, Clock clock) throws IOException {
     this.options = options;
-    this.clock = clock;
+    // The cloud's clock (#12): jobs, updated, token expiry and the signature's 15 minutes.
+    this.clock = Clock.offset(clock, options.clockOffset);
     this.api = new SimulatedApi(options, new SimulatedCloud(options));
     this.signatures = new AkSkVerifier(options, this.clock);
     this.dropsLeft = new AtomicInteger(options.dropAfterAccept);
@@ -162,7 +163,7 @@ public final class BmsSimulator implements AutoCloseable {
       Instant now = clock.instant();
       SimulatedApi.Answer refused = api.throttle(operation, now);
       if (refused == null) {
-        refused = api.fault();
+        refused = api.fault(operation);
       }
       if (refused != null) {
         respond(exchange, operation, refused);
@@ -265,14 +266,14 @@ public final class BmsSimulator implements AutoCloseable {
         exchange,
         operation,
         404,
-        SimulatedApi.gatewayError(
-            "APIG.0101", "The API does not exist or has not been published in the environment."));
+        api.gatewayError(
+            "0101", "The API does not exist or has not been published in the environment."));
   }
 
   /** The gateway's refusal; {@code number} as in APIG.0301. */
   private String refuse(
       HttpExchange exchange, String operation, int status, String number, String message) {
-    respond(exchange, operation, status, SimulatedApi.gatewayError("APIG." + number, message));
+    respond(exchange, operation, status, api.gatewayError(number, message));
     return number;
   }
 

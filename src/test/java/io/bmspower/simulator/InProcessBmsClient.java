@@ -47,7 +47,7 @@ public final class InProcessBmsClient implements BmsClient {
   /** {@code options} as the simulator reads them; the HTTP-only ones (port, TLS...) are unused. */
   public InProcessBmsClient(SimulatorOptions options, Clock clock) {
     this.options = options;
-    this.clock = clock;
+    this.clock = Clock.offset(clock, options.clockOffset);
     this.api = new SimulatedApi(options, new SimulatedCloud(options));
     this.dropsLeft = new AtomicInteger(options.dropAfterAccept);
   }
@@ -154,7 +154,7 @@ public final class InProcessBmsClient implements BmsClient {
     }
     SimulatedApi.Answer refused = api.throttle(operation, now);
     if (refused == null) {
-      refused = api.fault();
+      refused = api.fault(operation);
     }
     return refused != null ? refused : call.apply(now);
   }
