@@ -106,6 +106,11 @@ public final class InProcessBmsClient implements BmsClient {
     return options;
   }
 
+  /** The answers behind this client, for a test that reads the wire's JSON. */
+  SimulatedApi api() {
+    return api;
+  }
+
   // ---- BmsClient -----------------------------------------------------------------------------
 
   @Override
