@@ -16,13 +16,14 @@ final class JobView {
     boolean finished = status.equals("SUCCESS") || status.equals("FAIL");
     boolean init = status.equals("INIT");
     FinishedJobSubJobs shown = finished ? finishedSubJobs : FinishedJobSubJobs.complete;
-    List<SimulatedCloud.SubJob> listed =
-        init && !job.listsSubJobsInInit() ? List.of() : listed(job.subJobs(), shown);
+    boolean notYet = init && !job.listsSubJobsInInit();
+    List<SimulatedCloud.SubJob> listed = notYet ? List.of() : listed(job.subJobs(), shown);
     ObjectNode answer = SimulatedApi.JSON.createObjectNode();
     answer.put("status", status);
     ObjectNode entities = answer.putObject("entities");
     if (shown != FinishedJobSubJobs.missing) {
-      entities.put("sub_jobs_total", shown == FinishedJobSubJobs.empty ? 0 : job.subJobs().size());
+      entities.put(
+          "sub_jobs_total", notYet || shown == FinishedJobSubJobs.empty ? 0 : job.subJobs().size());
       ArrayNode subJobs = entities.putArray("sub_jobs");
       listed.forEach(sub -> subJobs.add(subJob(sub, init ? "INIT" : sub.status(now))));
     }

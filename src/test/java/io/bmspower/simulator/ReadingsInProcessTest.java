@@ -162,6 +162,7 @@ class ReadingsInProcessTest {
     String jobId = cloud.submit(CloudAction.STOP, servers);
     clock.advance(Duration.ofSeconds(9));
     Job waiting = cloud.getJob(jobId);
+    JsonNode waitingOnTheWire = wire(cloud, jobId);
     ServerDetails untouched = cloud.getServer(servers.get(0));
     clock.advance(Duration.ofSeconds(1));
     Job first = cloud.getJob(jobId);
@@ -174,6 +175,7 @@ class ReadingsInProcessTest {
 
     assertThat(waiting.status()).isEqualTo(JobStatus.INIT);
     assertThat(waiting.subJobs()).isEmpty();
+    assertThat(waitingOnTheWire.path("entities").path("sub_jobs_total").asInt()).isZero();
     assertThat(untouched.isTransitioning()).isFalse();
     assertThat(untouched.updated()).isEqualTo(before);
     assertThat(first.status()).isEqualTo(JobStatus.RUNNING);
