@@ -74,7 +74,7 @@ public final class SimulatorOptions {
   public boolean nestedErrors = false;
   public Duration clockOffset = Duration.ZERO;
 
-  private final Map<OpenBehaviour, String> readings = new EnumMap<>(OpenBehaviour.class);
+  private final Map<OpenBehaviour, String> played = new EnumMap<>(OpenBehaviour.class);
 
   /** #1: where BMS.0035-0039 show. */
   public enum StateErrors {
@@ -330,14 +330,14 @@ public final class SimulatorOptions {
         behaviour.help(),
         (o, v) -> {
           set.set(o, v);
-          o.readings.put(behaviour, v.trim());
+          o.played.put(behaviour, v.trim());
         });
   }
 
   /** The switches not at their default reading, as {@code option=value}. */
   public List<String> readingsInPlay() {
     List<String> inPlay = new ArrayList<>();
-    readings.forEach(
+    played.forEach(
         (b, v) -> {
           if (!v.equals(b.defaultValue())) {
             inPlay.add(b.option() + "=" + v);
