@@ -7,16 +7,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.bmspower.cloud.AkSkSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +40,11 @@ public final class BmsSimulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BmsSimulator.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern API_PATH = Pattern.compile("^/v1/([^/]+)/(.+)$");
-  private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
   private final SimulatorOptions options;
   private final Clock clock;
   private final SimulatedApi api;
+  private final AkSkVerifier signatures;
   private final HttpServer server;
   private final ExecutorService executor;
   private final SelfSignedCertificate certificate;
@@ -63,8 +60,10 @@ public final class BmsSimulator implements AutoCloseable {
 
   public BmsSimulator(SimulatorOptions options, Clock clock) throws IOException {
     this.options = options;
-    this.clock = clock;
+    // The cloud's clock (#12): jobs, updated, token expiry and the signature's 15 minutes.
+    this.clock = Clock.offset(clock, options.clockOffset);
     this.api = new SimulatedApi(options, new SimulatedCloud(options));
+    this.signatures = new AkSkVerifier(options, this.clock);
     this.dropsLeft = new AtomicInteger(options.dropAfterAccept);
     InetSocketAddress address = new InetSocketAddress(options.host, options.port);
     if (options.https) {
@@ -164,7 +163,7 @@ public final class BmsSimulator implements AutoCloseable {
       Instant now = clock.instant();
       SimulatedApi.Answer refused = api.throttle(operation, now);
       if (refused == null) {
-        refused = api.fault();
+        refused = api.fault(operation);
       }
       if (refused != null) {
         respond(exchange, operation, refused);
@@ -227,28 +226,19 @@ public final class BmsSimulator implements AutoCloseable {
     if (token != null) {
       TokenGrant grant = tokens.get(token);
       if (grant == null) {
-        return refuse(
-            exchange,
-            operation,
-            401,
-            "APIG.0301",
-            "Incorrect IAM authentication information: decrypt token fail");
+        return refuse(exchange, operation, 401, "0301", AkSkVerifier.PREFIX + "decrypt token fail");
       }
       if (!clock.instant().isBefore(grant.expires())) {
-        return refuse(exchange, operation, 401, "APIG.0307", "The token must be updated.");
+        return refuse(exchange, operation, 401, "0307", "The token must be updated.");
       }
       scopedProject = grant.projectId();
     } else if (authorization != null) {
-      String problem = verifySignature(exchange, method, uri, body, authorization);
+      // The Host header as it arrived, as the gateway sees it: not the one the client signed.
+      String problem =
+          signatures.verify(
+              method, uri, exchange.getRequestHeaders()::getFirst, body, authorization);
       if (problem != null) {
-        return refuse(
-            exchange,
-            operation,
-            401,
-            problem.startsWith("signature expired") || problem.startsWith("verify signature")
-                ? "APIG.0303"
-                : "APIG.0301",
-            problem);
+        return refuse(exchange, operation, 401, "0301", problem);
       }
       // The AK belongs to the account that owns the simulator's one project.
       scopedProject = options.projectId;
@@ -257,8 +247,8 @@ public final class BmsSimulator implements AutoCloseable {
           exchange,
           operation,
           401,
-          "APIG.0301",
-          "Incorrect IAM authentication information: no token and no AK/SK signature");
+          "0301",
+          AkSkVerifier.PREFIX + "no token and no AK/SK signature");
     }
     if (!scopedProject.equals(project)) {
       respond(
@@ -276,61 +266,15 @@ public final class BmsSimulator implements AutoCloseable {
         exchange,
         operation,
         404,
-        SimulatedApi.gatewayError(
-            "APIG.0101", "The API does not exist or has not been published in the environment."));
+        api.gatewayError(
+            "0101", "The API does not exist or has not been published in the environment."));
   }
 
+  /** The gateway's refusal; {@code number} as in APIG.0301. */
   private String refuse(
-      HttpExchange exchange, String operation, int status, String code, String message) {
-    respond(exchange, operation, status, SimulatedApi.gatewayError(code, message));
-    return code;
-  }
-
-  private String verifySignature(
-      HttpExchange exchange, String method, URI uri, byte[] body, String authorization) {
-    Matcher a =
-        Pattern.compile(
-                "^SDK-HMAC-SHA256\\s+Access=([^,\\s]+),\\s*SignedHeaders=([^,\\s]+),\\s*Signature=([0-9a-fA-F]+)$")
-            .matcher(authorization.trim());
-    if (!a.matches()) {
-      return "Incorrect IAM authentication information: unsupported Authorization header";
-    }
-    if (!a.group(1).equals(options.accessKey)) {
-      return "Incorrect IAM authentication information: verify aksk signature fail, ak "
-          + mask(a.group(1))
-          + " not found";
-    }
-    List<String> signedNames = List.of(a.group(2).toLowerCase().split(";"));
-    if (!signedNames.contains("host") || !signedNames.contains("x-sdk-date")) {
-      return "Incorrect IAM authentication information: host and x-sdk-date must be signed";
-    }
-    String date = exchange.getRequestHeaders().getFirst(AkSkSigner.DATE_HEADER);
-    Instant signedAt;
-    try {
-      signedAt = AkSkSigner.DATE_FORMAT.parse(date == null ? "" : date, Instant::from);
-    } catch (DateTimeParseException e) {
-      return "Incorrect IAM authentication information: X-Sdk-Date is missing or malformed";
-    }
-    Instant now = clock.instant();
-    if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
-      return "signature expired, signature time:"
-          + date
-          + ", server time:"
-          + AkSkSigner.formatDate(now);
-    }
-    Map<String, String> headers = new TreeMap<>();
-    for (String name : signedNames) {
-      String value = exchange.getRequestHeaders().getFirst(name);
-      headers.put(name, value == null ? "" : value);
-    }
-    String canonical =
-        AkSkSigner.canonicalRequest(method, uri.getRawPath(), uri.getRawQuery(), headers, body);
-    String expected =
-        AkSkSigner.signature(options.secretKey, AkSkSigner.stringToSign(date, canonical));
-    if (!expected.equalsIgnoreCase(a.group(3))) {
-      return "verify signature fail, canonicalRequest:" + canonical.replace('\n', '|');
-    }
-    return null;
+      HttpExchange exchange, String operation, int status, String number, String message) {
+    respond(exchange, operation, status, api.gatewayError(number, message));
+    return number;
   }
 
   private void issueToken(HttpExchange exchange, byte[] body) {
@@ -502,9 +446,5 @@ public final class BmsSimulator implements AutoCloseable {
     } catch (NumberFormatException e) {
       return fallback;
     }
-  }
-
-  private static String mask(String ak) {
-    return ak.length() <= 4 ? "****" : ak.substring(0, 4) + "****";
   }
 }

@@ -45,11 +45,13 @@ final class SimulatedApi {
   private final AtomicLong apiRequests = new AtomicLong();
   private final AtomicLong actionCalls = new AtomicLong();
   private final Random faults;
+  private final Random postFaults;
 
   SimulatedApi(SimulatorOptions options, SimulatedCloud cloud) {
     this.options = options;
     this.cloud = cloud;
     this.faults = new Random(options.seed);
+    this.postFaults = new Random(options.seed ^ 0x5f5);
   }
 
   SimulatedCloud cloud() {
@@ -73,21 +75,47 @@ final class SimulatedApi {
     return new Answer(
         429,
         gatewayError(
-            "APIG.0308",
+            "0308",
             "The throttling threshold has been reached: policy user over ratelimit,limit:"
                 + limit(operation)
                 + ",time:1 minute"),
         options.retryAfterSeconds >= 0 ? String.valueOf(options.retryAfterSeconds) : null);
   }
 
-  /** An injected 500 or 503 at the configured rate, or null. */
-  Answer fault() {
+  /** An injected 504 or 500 at the configured rate, or null. */
+  Answer fault(String operation) {
     if (options.serverErrorRate <= 0 || nextFault() >= options.serverErrorRate) {
       return null;
     }
-    return nextFault() < 0.5
-        ? new Answer(503, gatewayError("APIG.0203", "Backend unavailable"))
-        : new Answer(500, bmsError("BMS.9999", "Internal server error (injected)."));
+    if (nextFault() < 0.5) {
+      return new Answer(504, gatewayError("0203", "Backend timeout"));
+    }
+    return new Answer(
+        500,
+        novaBacked(operation)
+            ? nestedError("computeFault", 500, "Internal server error (injected).")
+            : bmsError("BMS.9999", "Internal server error (injected)."));
+  }
+
+  /** A 502, 504 or 500 for the action POST (#3), when the options inject one now. */
+  private Answer postServerError(SimulatorOptions.PostServerErrors when) {
+    if (options.post5xx != when || nextPostFault() >= options.post5xxRate) {
+      return null;
+    }
+    return switch ((int) (nextPostFault() * 3)) {
+      case 0 -> new Answer(502, gatewayError("0202", "Backend unavailable"));
+      case 1 -> new Answer(504, gatewayError("0203", "Backend timeout"));
+      default -> new Answer(500, bmsError("BMS.9999", "Internal server error (injected)."));
+    };
+  }
+
+  /** BMS.0212 on the action POST (#10), when the options inject it now. */
+  private Answer overloaded() {
+    if (options.overload != SimulatorOptions.Overload.post
+        || nextPostFault() >= options.overloadRate) {
+      return null;
+    }
+    return badRequest("BMS.0212", "System is overloaded, please try again later.");
   }
 
   private boolean throttled(String operation, Instant now) {
@@ -128,6 +156,10 @@ final class SimulatedApi {
     return faults.nextDouble();
   }
 
+  private synchronized double nextPostFault() {
+    return postFaults.nextDouble();
+  }
+
   // ---- the API -------------------------------------------------------------------------------
 
   /** The action call as it comes over the wire: {@code {"os-stop": {"type", "servers"}}} etc. */
@@ -159,8 +191,40 @@ final class SimulatedApi {
     return submit(action, ids, now);
   }
 
-  /** Validates the servers of an action call as the cloud does, then creates its job. */
+  /**
+   * Validates the servers of an action call as the cloud does, then creates its job; the readings
+   * of the options decide the answers the documentation leaves open.
+   */
   Answer submit(CloudAction action, List<String> ids, Instant now) {
+    Answer refused = postServerError(SimulatorOptions.PostServerErrors.not_executed);
+    if (refused == null) {
+      refused = validate(ids);
+    }
+    if (refused == null) {
+      refused = overloaded();
+    }
+    if (refused != null) {
+      return refused;
+    }
+    List<String> unknown = cloud.unknown(ids, now);
+    if (!unknown.isEmpty() && options.unknownIds == SimulatorOptions.UnknownIdMode.reject) {
+      return badRequest("BMS.0040", "The server does not exist. " + String.join(",", unknown));
+    }
+    if (options.stateErrors == SimulatorOptions.StateErrors.whole_call) {
+      SimulatedCloud.StateError error = cloud.stateError(action, ids, now);
+      if (error != null) {
+        return badRequest(error.code(), error.message());
+      }
+    }
+    SimulatedCloud.Job job = cloud.submit(action, ids, now);
+    actionCalls.incrementAndGet();
+    Answer lost = postServerError(SimulatorOptions.PostServerErrors.after_accept);
+    return lost != null
+        ? lost
+        : new Answer(200, JSON.createObjectNode().put("job_id", job.jobId()));
+  }
+
+  private Answer validate(List<String> ids) {
     if (ids.isEmpty() || ids.size() > 1000) {
       return badRequest(
           "BMS.0205", "The number of baremetal servers is out of range for one REquest.");
@@ -168,93 +232,86 @@ final class SimulatedApi {
     Set<String> seen = new HashSet<>();
     for (String id : ids) {
       String s = id == null ? "" : id;
-      if (!s.matches(SimulatedCloud.UUID_PATTERN) || !seen.add(s.toLowerCase())) {
+      boolean duplicate =
+          !seen.add(cloud.key(s)) && options.duplicateIds == SimulatorOptions.DuplicateIds.reject;
+      if (!s.matches(SimulatedCloud.UUID_PATTERN) || duplicate) {
         return badRequest("BMS.0022", "Request parameter is invalid: server id '" + s + "'.");
       }
     }
-    List<String> unknown = cloud.unknown(ids, now);
-    if (!unknown.isEmpty() && options.unknownIds == SimulatorOptions.UnknownIdMode.reject) {
-      return badRequest("BMS.0040", "The server does not exist. " + String.join(",", unknown));
-    }
-    SimulatedCloud.Job job = cloud.submit(action, ids, now);
-    actionCalls.incrementAndGet();
-    return new Answer(200, JSON.createObjectNode().put("job_id", job.jobId()));
+    return null;
   }
 
   Answer job(String jobId, Instant now) {
     SimulatedCloud.Job job = cloud.job(jobId);
+    if (job != null
+        && !options.jobRetention.isZero()
+        && job.finished(now)
+        && !now.isBefore(job.finishes().plus(options.jobRetention))) {
+      cloud.forget(jobId);
+      job = null;
+    }
     if (job == null) {
-      return new Answer(404, bmsError("BMS.0024", "The job " + jobId + " does not exist."));
+      return options.jobNotFoundStatus == 400
+          ? badRequest("BMS.0018", "Request parameter is invalid.")
+          : new Answer(404, bmsError("BMS.0024", "The job " + jobId + " does not exist."));
     }
-    String status = job.status(now);
-    boolean finished = status.equals("SUCCESS") || status.equals("FAIL");
-    ObjectNode answer = JSON.createObjectNode();
-    answer.put("status", status);
-    ObjectNode entities = answer.putObject("entities");
-    entities.put("sub_jobs_total", job.subJobs().size());
-    ArrayNode subJobs = entities.putArray("sub_jobs");
-    for (SimulatedCloud.SubJob sub : job.subJobs()) {
-      ObjectNode s = subJobs.addObject();
-      s.put(
-          "status",
-          status.equals("INIT")
-              ? "INIT"
-              : !finished ? "RUNNING" : sub.succeeds() ? "SUCCESS" : "FAIL");
-      s.putObject("entities").put("server_id", sub.serverId());
-      s.put("job_id", sub.jobId());
-      s.put("job_type", "baremetalSingleOperate");
-      s.put("begin_time", job.created().toString());
-      s.put("end_time", finished ? job.finishes().toString() : null);
-      s.put("error_code", finished && !sub.succeeds() ? sub.errorCode() : null);
-      s.put("fail_reason", finished && !sub.succeeds() ? sub.failReason() : null);
-    }
-    answer.put("job_id", job.jobId());
-    answer.put("job_type", "baremetalBatchOperate");
-    answer.put("begin_time", job.created().toString());
-    answer.put("end_time", finished ? job.finishes().toString() : null);
-    answer.put("error_code", status.equals("FAIL") ? "BMS.0006" : null);
-    answer.put("fail_reason", status.equals("FAIL") ? "Fail to operate baremetal server." : null);
-    return new Answer(200, answer);
+    return new Answer(200, JobView.of(job, now, options.finishedJobSubJobs));
   }
 
   Answer server(String serverId, Instant now) {
     SimulatedCloud.Server server = cloud.server(serverId, now);
     if (server == null) {
-      return new Answer(404, bmsError("BMS.0040", "The server does not exist."));
+      return new Answer(
+          404,
+          options.nestedErrors
+              ? nestedError("itemNotFound", 404, "Instance " + serverId + " could not be found.")
+              : bmsError("BMS.0040", "The server does not exist."));
     }
     ObjectNode answer = JSON.createObjectNode();
-    answer.set("server", serverJson(server));
+    answer.set("server", serverJson(server, now));
     return new Answer(200, answer);
   }
 
-  /** A page of the inventory: {@code page} from 1, {@code limit} 1 to 1,000 (clamped). */
-  Answer servers(int page, int limit, Instant now) {
+  /**
+   * A page of the inventory, {@code limit} 1 to 1,000 (clamped); {@code offset} and {@code count}
+   * as the list-paging reading says.
+   */
+  Answer servers(int offset, int limit, Instant now) {
     int size = Math.min(1000, Math.max(1, limit));
-    int from = (Math.max(1, page) - 1) * size;
+    int from =
+        options.listPaging == SimulatorOptions.ListPaging.row_offset
+            ? Math.max(0, offset)
+            : (Math.max(1, offset) - 1) * size;
     List<SimulatedCloud.Server> all = cloud.list(now);
-    ObjectNode answer = JSON.createObjectNode();
-    answer.put("count", all.size());
-    ArrayNode servers = answer.putArray("servers");
+    ArrayNode servers = JSON.createArrayNode();
     for (int i = from; i < Math.min(all.size(), from + size); i++) {
-      servers.add(serverJson(all.get(i)));
+      servers.add(serverJson(all.get(i), now));
     }
+    ObjectNode answer = JSON.createObjectNode();
+    answer.put(
+        "count",
+        options.listPaging == SimulatorOptions.ListPaging.capped_count
+            ? servers.size()
+            : all.size());
+    answer.set("servers", servers);
     return new Answer(200, answer);
   }
 
-  private static ObjectNode serverJson(SimulatedCloud.Server s) {
+  private static ObjectNode serverJson(SimulatedCloud.Server s, Instant now) {
     ObjectNode n = JSON.createObjectNode();
     synchronized (s) {
       boolean on = s.power == SimulatedCloud.Power.ON;
-      boolean rebooting = s.taskState != null && s.taskState.startsWith("reboot");
+      String taskState = s.taskState(now);
+      boolean rebooting = taskState != null && taskState.startsWith("reboot");
       n.put("id", s.id);
       n.put("name", s.name);
       n.put("status", rebooting ? "HARD_REBOOT" : on ? "ACTIVE" : "SHUTOFF");
-      n.put("OS-EXT-STS:task_state", s.taskState);
+      n.put("OS-EXT-STS:task_state", taskState);
       n.put("OS-EXT-STS:vm_state", on ? "active" : "stopped");
       n.put("OS-EXT-STS:power_state", on ? 1 : 4);
       n.put("locked", false);
       n.put("host_status", "UP");
-      n.put("updated", s.updated.truncatedTo(ChronoUnit.SECONDS).toString());
+      n.put("updated", s.updated(now).truncatedTo(ChronoUnit.SECONDS).toString());
     }
     return n;
   }
@@ -271,10 +328,24 @@ final class SimulatedApi {
     return n;
   }
 
-  static ObjectNode gatewayError(String code, String message) {
+  /** The gateway's error body; {@code number} as in APIG.0308, with the options' prefix. */
+  ObjectNode gatewayError(String number, String message) {
     return JSON.createObjectNode()
-        .put("error_code", code)
+        .put("error_code", options.gatewayPrefix + "." + number)
         .put("error_msg", message)
         .put("request_id", UUID.randomUUID().toString().replace("-", ""));
+  }
+
+  /** Nova's error body: {@code {"itemNotFound": {"code": 404, "message": ...}}}. */
+  static ObjectNode nestedError(String kind, int code, String message) {
+    ObjectNode n = JSON.createObjectNode();
+    n.putObject(kind).put("code", code).put("message", message);
+    return n;
+  }
+
+  /** Server details and list: the APIs Nova serves behind BMS (#11). */
+  private boolean novaBacked(String operation) {
+    return options.nestedErrors
+        && (operation.equals("getServer") || operation.equals("listServers"));
   }
 }

@@ -1,5 +1,6 @@
 package io.bmspower.simulator;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar bms-power-operator.jar simulator [options]}. */
@@ -57,6 +58,9 @@ public final class SimulatorMain {
             + options.jobDuration
             + ", rate limits "
             + (options.rateLimits ? "on" : "off"));
+    List<String> readings = options.readingsInPlay();
+    System.out.println(
+        "  readings:     " + (readings.isEmpty() ? "default" : String.join(", ", readings)));
     System.out.println("  stats:        " + simulator.baseUrl() + "/_sim/stats");
     System.out.flush();
     stopped.await();

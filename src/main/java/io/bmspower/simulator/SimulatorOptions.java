@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +54,91 @@ public final class SimulatorOptions {
   public int failAttempts = 0;
   public int dropAfterAccept = 0;
   public UnknownIdMode unknownIds = UnknownIdMode.reject;
+
+  // The readings of what the documentation leaves open (OpenBehaviour); defaults: today's.
+  public StateErrors stateErrors = StateErrors.subjob;
+  public ListPaging listPaging = ListPaging.page_number;
+  public PostServerErrors post5xx = PostServerErrors.none;
+  public double post5xxRate = 0.3;
+  public Duration jobStartDelay = Duration.ZERO;
+  public int jobNotFoundStatus = 404;
+  public Duration jobRetention = Duration.ZERO;
+  public FinishedJobSubJobs finishedJobSubJobs = FinishedJobSubJobs.complete;
+  public String gatewayPrefix = "APIG";
+  public int akLockAfter = 0;
+  public Duration akLockDuration = Duration.ofMinutes(5);
+  public DuplicateIds duplicateIds = DuplicateIds.reject;
+  public IdCase idCase = IdCase.insensitive;
+  public Overload overload = Overload.none;
+  public double overloadRate = 0.3;
+  public boolean nestedErrors = false;
+  public Duration clockOffset = Duration.ZERO;
+
+  private final Map<OpenBehaviour, String> played = new EnumMap<>(OpenBehaviour.class);
+
+  /** #1: where BMS.0035-0039 show. */
+  public enum StateErrors {
+    subjob,
+    whole_call
+  }
+
+  /** #2: what {@code offset} and {@code count} of the server list mean. */
+  public enum ListPaging {
+    page_number,
+    capped_count,
+    row_offset
+  }
+
+  /** #3: injected 5xx answers to the action POST. */
+  public enum PostServerErrors {
+    none,
+    not_executed,
+    after_accept
+  }
+
+  /** #6: the sub-jobs a finished job shows. */
+  public enum FinishedJobSubJobs {
+    complete,
+    empty,
+    missing,
+    partial
+  }
+
+  /** #8: a server ID twice in one call. */
+  public enum DuplicateIds {
+    reject,
+    second_fails
+  }
+
+  /** #9: whether an upper-case server ID names the same server. */
+  public enum IdCase {
+    insensitive,
+    sensitive
+  }
+
+  /** #10: where BMS.0212 is injected. */
+  public enum Overload {
+    none,
+    post,
+    subjob
+  }
+
+  /** {@code --readings}: every switch of {@link OpenBehaviour} at once. */
+  public enum Readings {
+    /** Today's behaviour. */
+    DEFAULT,
+    /** The least convenient reading of every switch. */
+    HOSTILE;
+
+    static Readings parse(String v) {
+      for (Readings r : values()) {
+        if (r.name().equalsIgnoreCase(v.trim())) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("default or hostile");
+    }
+  }
 
   private static final Options<SimulatorOptions> OPTIONS = new Options<>("BMS_SIM_");
 
@@ -161,7 +247,7 @@ public final class SimulatorOptions {
     option(
         "server-error-rate",
         "P",
-        "fault: probability 0..1 that an API request answers 500/503 (default 0)",
+        "fault: probability 0..1 that an API request answers 500 or 504 APIG.0203 (default 0)",
         (o, v) -> o.serverErrorRate = Double.parseDouble(v));
     option(
         "latency",
@@ -198,16 +284,172 @@ public final class SimulatorOptions {
         "MODE",
         "reject: the POST fails with BMS.0040; fail: the sub-job fails (default reject)",
         (o, v) -> o.unknownIds = UnknownIdMode.valueOf(v));
+    option(
+        "readings",
+        "default|hostile",
+        "every switch below at its default or its hostile reading; explicit switches win",
+        (o, v) -> Readings.parse(v));
+    reading(OpenBehaviour.STATE_ERRORS, (o, v) -> o.stateErrors = choice(StateErrors.class, v));
+    reading(OpenBehaviour.LIST_PAGING, (o, v) -> o.listPaging = choice(ListPaging.class, v));
+    reading(OpenBehaviour.POST_5XX, (o, v) -> o.post5xx = choice(PostServerErrors.class, v));
+    option(
+        "post-5xx-rate",
+        "P",
+        "with --post-5xx: probability 0..1 that an action POST gets a 5xx (default 0.3)",
+        (o, v) -> o.post5xxRate = probability(v));
+    reading(OpenBehaviour.JOB_START_DELAY, (o, v) -> o.jobStartDelay = Options.duration(v));
+    reading(OpenBehaviour.JOB_NOT_FOUND, (o, v) -> o.jobNotFoundStatus = jobNotFoundStatus(v));
+    reading(OpenBehaviour.JOB_RETENTION, (o, v) -> o.jobRetention = Options.duration(v));
+    reading(
+        OpenBehaviour.FINISHED_JOB_SUBJOBS,
+        (o, v) -> o.finishedJobSubJobs = choice(FinishedJobSubJobs.class, v));
+    reading(OpenBehaviour.GATEWAY_PREFIX, (o, v) -> o.gatewayPrefix = gatewayPrefix(v));
+    reading(OpenBehaviour.AK_LOCK_AFTER, (o, v) -> o.akLockAfter = notNegative(v));
+    option(
+        "ak-lock-duration",
+        "DURATION",
+        "with --ak-lock-after: how long a locked AK is refused, correct signatures too"
+            + " (default 5m, the documented lock)",
+        (o, v) -> o.akLockDuration = Options.duration(v));
+    reading(OpenBehaviour.DUPLICATE_IDS, (o, v) -> o.duplicateIds = choice(DuplicateIds.class, v));
+    reading(OpenBehaviour.ID_CASE, (o, v) -> o.idCase = choice(IdCase.class, v));
+    reading(OpenBehaviour.OVERLOAD, (o, v) -> o.overload = choice(Overload.class, v));
+    option(
+        "overload-rate",
+        "P",
+        "with --overload: probability 0..1 of BMS.0212 per POST or sub-job (default 0.3)",
+        (o, v) -> o.overloadRate = probability(v));
+    reading(OpenBehaviour.NESTED_ERRORS, (o, v) -> o.nestedErrors = Options.bool(v));
+    reading(OpenBehaviour.CLOCK_OFFSET, (o, v) -> o.clockOffset = signedDuration(v));
+  }
+
+  private static void reading(OpenBehaviour behaviour, Options.Setter<SimulatorOptions> set) {
+    option(
+        behaviour.option(),
+        behaviour.argument(),
+        behaviour.help(),
+        (o, v) -> {
+          set.set(o, v);
+          o.played.put(behaviour, v.trim());
+        });
+  }
+
+  /** The switches not at their default reading, as {@code option=value}. */
+  public List<String> readingsInPlay() {
+    List<String> inPlay = new ArrayList<>();
+    played.forEach(
+        (b, v) -> {
+          if (!v.equals(b.defaultValue())) {
+            inPlay.add(b.option() + "=" + v);
+          }
+        });
+    return inPlay;
+  }
+
+  /** Sets every switch of {@link OpenBehaviour} to its default or hostile reading. */
+  public SimulatorOptions readings(Readings preset) {
+    for (OpenBehaviour b : OpenBehaviour.values()) {
+      set(b.option(), preset == Readings.HOSTILE ? b.hostileValue() : b.defaultValue());
+    }
+    return this;
+  }
+
+  /** Sets one option as {@code --name value} would. */
+  public SimulatorOptions set(String option, String value) {
+    List<String> problems = OPTIONS.parse(this, new String[] {"--" + option, value}, Map.of());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    return this;
   }
 
   /** Parses flags over environment variables; throws with every problem found. */
   public static SimulatorOptions parse(String[] args, Map<String, String> env) {
     SimulatorOptions options = new SimulatorOptions();
-    List<String> problems = OPTIONS.parse(options, args, env);
+    List<String> problems = new ArrayList<>();
+    // The preset first, wherever it stands, so that explicit switches override it.
+    String preset = preset(args, env);
+    if (preset != null) {
+      try {
+        options.readings(Readings.parse(preset));
+      } catch (IllegalArgumentException e) {
+        // OPTIONS.parse reports it.
+      }
+    }
+    problems.addAll(OPTIONS.parse(options, args, env));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems) + "\nSee --help.");
     }
     return options;
+  }
+
+  private static String preset(String[] args, Map<String, String> env) {
+    String preset = env.get(envName("readings"));
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--readings") && i + 1 < args.length) {
+        preset = args[i + 1];
+      } else if (args[i].startsWith("--readings=")) {
+        preset = args[i].substring("--readings=".length());
+      }
+    }
+    return preset == null || preset.isBlank() ? null : preset;
+  }
+
+  // ---- value parsers -------------------------------------------------------------------------
+
+  /** An enum constant from its spelling in flags: {@code whole-call} is {@code whole_call}. */
+  private static <E extends Enum<E>> E choice(Class<E> type, String v) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().replace('_', '-').equals(v.trim())) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(
+        "one of "
+            + String.join(
+                ", ",
+                java.util.Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().replace('_', '-'))
+                    .toList()));
+  }
+
+  private static double probability(String v) {
+    double p = Double.parseDouble(v);
+    if (!(p >= 0 && p <= 1)) {
+      throw new IllegalArgumentException("between 0 and 1");
+    }
+    return p;
+  }
+
+  private static int notNegative(String v) {
+    int n = Integer.parseInt(v);
+    if (n < 0) {
+      throw new IllegalArgumentException("0 or more");
+    }
+    return n;
+  }
+
+  private static int jobNotFoundStatus(String v) {
+    if (!v.equals("404") && !v.equals("400")) {
+      throw new IllegalArgumentException("404 or 400");
+    }
+    return Integer.parseInt(v);
+  }
+
+  private static String gatewayPrefix(String v) {
+    if (!v.equals("APIG") && !v.equals("APIGW")) {
+      throw new IllegalArgumentException("APIG or APIGW");
+    }
+    return v;
+  }
+
+  /** A duration that may be negative: {@code -10m}, {@code 10m}, {@code +10m}. */
+  private static Duration signedDuration(String v) {
+    String s = v.trim();
+    if (s.startsWith("-")) {
+      return Options.duration(s.substring(1)).negated();
+    }
+    return Options.duration(s.startsWith("+") ? s.substring(1) : s);
   }
 
   public static String envName(String option) {
@@ -225,6 +467,13 @@ public final class SimulatorOptions {
     out.println("Options (each also read from the environment variable shown):");
     SimulatorOptions defaults = new SimulatorOptions();
     OPTIONS.usage(out);
+    out.println();
+    out.println(
+        "Switches marked #N play the readings of what the BMS documentation leaves open"
+            + " (open-behaviours.md).");
+    out.println(
+        "#13 (an endpoint with its default port) is not a switch: a signature is always checked"
+            + " against the Host header as it arrived.");
     out.println();
     out.println(
         "Default credentials: AK " + defaults.accessKey + ", SK " + defaults.secretKey + ",");

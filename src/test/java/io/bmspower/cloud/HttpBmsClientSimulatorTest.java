@@ -168,8 +168,8 @@ class HttpBmsClientSimulatorTest {
               CloudException.class,
               e -> {
                 assertThat(e.httpStatus()).isEqualTo(401);
-                assertThat(e.code()).isEqualTo("APIG.0303");
-                assertThat(e.getMessage()).contains("verify signature fail");
+                assertThat(e.code()).isEqualTo("APIG.0301");
+                assertThat(e.getMessage()).contains("verify aksk signature fail");
                 assertThat(e.errorClass()).isEqualTo(ErrorClass.CREDENTIALS);
                 assertThat(e.requestId()).isNotBlank();
               });
@@ -201,7 +201,12 @@ class HttpBmsClientSimulatorTest {
 
       assertThatThrownBy(() -> unknownAk.getServer(id))
           .isInstanceOfSatisfying(
-              CloudException.class, e -> assertThat(e.code()).isEqualTo("APIG.0301"));
+              CloudException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("APIG.0301");
+                assertThat(e.getMessage())
+                    .contains("Get secretKey failed,ak:NOSU****,err:ak not exist");
+              });
       assertThatThrownBy(() -> wrongPassword.getServer(id))
           .isInstanceOfSatisfying(
               CloudException.class,
@@ -220,8 +225,13 @@ class HttpBmsClientSimulatorTest {
           .isInstanceOfSatisfying(
               CloudException.class,
               e -> {
-                assertThat(e.code()).isEqualTo("APIG.0303");
-                assertThat(e.getMessage()).contains("signature expired");
+                assertThat(e.code()).isEqualTo("APIG.0301");
+                assertThat(e.httpStatus()).isEqualTo(401);
+                assertThat(e.getMessage())
+                    .startsWith(
+                        "Incorrect IAM authentication information: calc aksk signature fail:"
+                            + "signature expired, signature time:")
+                    .contains(",server time:");
               });
     }
   }
@@ -431,10 +441,10 @@ class HttpBmsClientSimulatorTest {
           .isInstanceOfSatisfying(
               CloudException.class,
               e -> {
-                assertThat(e.httpStatus()).isIn(500, 503);
+                assertThat(e.httpStatus()).isIn(500, 504);
                 assertThat(e.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
               });
-      assertThat(sim.requests("getJob 500") + sim.requests("getJob 503")).isEqualTo(1);
+      assertThat(sim.requests("getJob 500") + sim.requests("getJob 504")).isEqualTo(1);
     }
   }
 
@@ -447,7 +457,7 @@ class HttpBmsClientSimulatorTest {
               () -> client.submit(CloudAction.STOP, sim.simulator.inventory().subList(0, 2)))
           .isInstanceOf(CloudException.class);
 
-      assertThat(sim.requests("submit 500") + sim.requests("submit 503")).isEqualTo(1);
+      assertThat(sim.requests("submit 500") + sim.requests("submit 504")).isEqualTo(1);
     }
   }
 

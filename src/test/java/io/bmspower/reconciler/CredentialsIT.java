@@ -143,7 +143,7 @@ class CredentialsIT {
           .atMost(Duration.ofSeconds(3))
           .until(() -> sim.requests("submit 401") == 1);
 
-      assertThat(credentialsCondition(h, "wrong-sk").getMessage()).contains("APIG.0303");
+      assertThat(credentialsCondition(h, "wrong-sk").getMessage()).contains("APIG.0301");
       assertThat(sim.requests("submit 401")).isEqualTo(1);
     }
   }

@@ -48,7 +48,7 @@ public final class InProcessBmsClient implements BmsClient {
   /** {@code options} as the simulator reads them; the HTTP-only ones (port, TLS...) are unused. */
   public InProcessBmsClient(SimulatorOptions options, Clock clock) {
     this.options = options;
-    this.clock = clock;
+    this.clock = Clock.offset(clock, options.clockOffset);
     this.api = new SimulatedApi(options, new SimulatedCloud(options));
     this.dropsLeft = new AtomicInteger(options.dropAfterAccept);
   }
@@ -115,6 +115,11 @@ public final class InProcessBmsClient implements BmsClient {
     return options;
   }
 
+  /** The answers behind this client, for a test that reads the wire's JSON. */
+  SimulatedApi api() {
+    return api;
+  }
+
   // ---- BmsClient -----------------------------------------------------------------------------
 
   @Override
@@ -168,7 +173,7 @@ public final class InProcessBmsClient implements BmsClient {
     }
     SimulatedApi.Answer refused = api.throttle(operation, now);
     if (refused == null) {
-      refused = api.fault();
+      refused = api.fault(operation);
     }
     return refused != null ? refused : call.apply(now);
   }

@@ -163,7 +163,7 @@ class InProcessBmsClientTest {
     List<String> servers = cloud.inventory().subList(0, 2);
     var refused =
         new CloudException(
-            503, "APIG.0203", "Backend unavailable", null, ErrorClass.RETRYABLE, null, null);
+            504, "APIG.0203", "Backend timeout", null, ErrorClass.RETRYABLE, null, null);
 
     cloud.failNextSubmit(refused);
     assertThatThrownBy(() -> cloud.submit(CloudAction.STOP, servers)).isSameAs(refused);

@@ -2,6 +2,7 @@ package io.bmspower.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.huaweicloud.sdk.bms.v1.BmsClient;
@@ -22,9 +23,12 @@ import com.huaweicloud.sdk.bms.v1.model.StartServersInfo;
 import com.huaweicloud.sdk.bms.v1.model.SubJobs;
 import com.huaweicloud.sdk.core.auth.BasicCredentials;
 import com.huaweicloud.sdk.core.exception.ClientRequestException;
+import com.huaweicloud.sdk.core.exception.ServerResponseException;
 import io.bmspower.testing.SimulatorFixture;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +54,10 @@ class SdkWireCompatibilityTest {
   }
 
   private static BmsClient sdk(String secretKey) {
+    return sdk(sim, secretKey);
+  }
+
+  private static BmsClient sdk(SimulatorFixture sim, String secretKey) {
     return BmsClient.newBuilder()
         .withCredential(
             new BasicCredentials()
@@ -142,8 +150,8 @@ class SdkWireCompatibilityTest {
             ClientRequestException.class,
             e -> {
               assertThat(e.getHttpStatusCode()).isEqualTo(401);
-              assertThat(e.getErrorCode()).isEqualTo("APIG.0303");
-              assertThat(e.getErrorMsg()).contains("verify signature fail");
+              assertThat(e.getErrorCode()).isEqualTo("APIG.0301");
+              assertThat(e.getErrorMsg()).contains("verify aksk signature fail");
               assertThat(e.getRequestId()).isNotBlank();
             });
   }
@@ -168,6 +176,195 @@ class SdkWireCompatibilityTest {
               assertThat(e.getHttpStatusCode()).isEqualTo(400);
               assertThat(e.getErrorCode()).isEqualTo("BMS.0040");
             });
+  }
+
+  // ---- the answers of the open behaviours' readings ------------------------------------------
+
+  @Test
+  void theSdkReadsAWholeCallStateErrorAsA400WithItsCode() {
+    try (var other =
+        SimulatorFixture.start(
+            o -> {
+              o.stopped = 1;
+              o.stateErrors = SimulatorOptions.StateErrors.whole_call;
+            })) {
+      List<String> ids = other.simulator.inventory();
+
+      assertThatThrownBy(() -> stop(sdk(other, other.options.secretKey), ids.subList(49, 50)))
+          .isInstanceOfSatisfying(
+              ClientRequestException.class,
+              e -> {
+                assertThat(e.getHttpStatusCode()).isEqualTo(400);
+                assertThat(e.getErrorCode()).isEqualTo("BMS.0039");
+                assertThat(e.getErrorMsg()).isEqualTo("Server is stopped, not allow to stop.");
+              });
+    }
+  }
+
+  @Test
+  void theSdkReadsTheGatewaysAndTheBackendsServerErrorsOfTheActionPost() {
+    try (var other =
+        SimulatorFixture.start(
+            o -> {
+              o.post5xx = SimulatorOptions.PostServerErrors.after_accept;
+              o.post5xxRate = 1;
+            })) {
+      BmsClient client = sdk(other, other.options.secretKey);
+      Set<String> seen = new TreeSet<>();
+
+      for (String id : other.simulator.inventory().subList(0, 20)) {
+        ServerResponseException e =
+            catchThrowableOfType(ServerResponseException.class, () -> stop(client, List.of(id)));
+        assertThat(e.getRequestId()).isNotBlank();
+        seen.add(e.getHttpStatusCode() + " " + e.getErrorCode() + " " + e.getErrorMsg());
+      }
+
+      assertThat(seen)
+          .containsExactly(
+              "500 BMS.9999 Internal server error (injected).",
+              "502 APIG.0202 Backend unavailable",
+              "504 APIG.0203 Backend timeout");
+      assertThat(other.stats().path("actionCalls").asInt()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void theSdkReadsNovasNestedErrorBodies() {
+    try (var other = SimulatorFixture.start(o -> o.nestedErrors = true)) {
+      String ghost = UUID.randomUUID().toString();
+
+      assertThatThrownBy(
+              () ->
+                  sdk(other, other.options.secretKey)
+                      .listBareMetalServerDetails(
+                          new ListBareMetalServerDetailsRequest().withServerId(ghost)))
+          .isInstanceOfSatisfying(
+              ClientRequestException.class,
+              e -> {
+                assertThat(e.getHttpStatusCode()).isEqualTo(404);
+                assertThat(e.getErrorCode()).isEqualTo("404");
+                assertThat(e.getErrorMsg()).isEqualTo("Instance " + ghost + " could not be found.");
+              });
+    }
+  }
+
+  @Test
+  void theSdkReadsAnExpiredSignatureAndAnAkLockAsApigw0301() {
+    try (var other =
+        SimulatorFixture.start(
+            o -> {
+              o.clockOffset = Duration.ofMinutes(20);
+              o.gatewayPrefix = "APIGW";
+            })) {
+      assertThatThrownBy(
+              () ->
+                  sdk(other, other.options.secretKey)
+                      .showJobInfos(new ShowJobInfosRequest().withJobId("no-such-job")))
+          .isInstanceOfSatisfying(
+              ClientRequestException.class,
+              e -> {
+                assertThat(e.getHttpStatusCode()).isEqualTo(401);
+                assertThat(e.getErrorCode()).isEqualTo("APIGW.0301");
+                assertThat(e.getErrorMsg())
+                    .startsWith(
+                        "Incorrect IAM authentication information: calc aksk signature fail:"
+                            + "signature expired, signature time:");
+              });
+    }
+    try (var other = SimulatorFixture.start(o -> o.akLockAfter = 1)) {
+      BmsClient wrong = sdk(other, "not-the-secret-key");
+      ShowJobInfosRequest request = new ShowJobInfosRequest().withJobId("no-such-job");
+      catchThrowableOfType(ClientRequestException.class, () -> wrong.showJobInfos(request));
+      catchThrowableOfType(ClientRequestException.class, () -> wrong.showJobInfos(request));
+
+      assertThatThrownBy(() -> sdk(other, other.options.secretKey).showJobInfos(request))
+          .isInstanceOfSatisfying(
+              ClientRequestException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo("APIG.0301");
+                assertThat(e.getErrorMsg()).contains("AK access failed to reach the limit");
+              });
+    }
+  }
+
+  @Test
+  void theSdkReadsFinishedJobsWithoutSubJobs() {
+    for (var reading :
+        List.of(
+            SimulatorOptions.FinishedJobSubJobs.empty,
+            SimulatorOptions.FinishedJobSubJobs.missing)) {
+      try (var other =
+          SimulatorFixture.start(
+              o -> {
+                o.stopped = 1;
+                o.finishedJobSubJobs = reading;
+              })) {
+        BmsClient client = sdk(other, other.options.secretKey);
+        List<String> ids = other.simulator.inventory();
+
+        ShowJobInfosResponse succeeded = awaitFinished(client, stop(client, ids.subList(0, 1)));
+        ShowJobInfosResponse failed = awaitFinished(client, stop(client, ids.subList(49, 50)));
+
+        assertThat(succeeded.getStatus()).isEqualTo(ShowJobInfosResponse.StatusEnum.SUCCESS);
+        assertThat(failed.getStatus()).isEqualTo(ShowJobInfosResponse.StatusEnum.FAIL);
+        assertThat(failed.getErrorCode()).isEqualTo("BMS.0039");
+        assertThat(failed.getFailReason()).isEqualTo("Server is stopped, not allow to stop.");
+        for (ShowJobInfosResponse job : List.of(succeeded, failed)) {
+          assertThat(job.getEntities()).isNotNull();
+          if (reading == SimulatorOptions.FinishedJobSubJobs.empty) {
+            assertThat(job.getEntities().getSubJobs()).isEmpty();
+            assertThat(job.getEntities().getSubJobsTotal()).isZero();
+          } else {
+            assertThat(job.getEntities().getSubJobs()).isNull();
+            assertThat(job.getEntities().getSubJobsTotal()).isNull();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theSdkReadsAnInitJobWithEmptySubJobs() {
+    try (var other = SimulatorFixture.start(o -> o.jobStartDelay = Duration.ofMinutes(1))) {
+      BmsClient client = sdk(other, other.options.secretKey);
+
+      ShowJobInfosResponse init =
+          client.showJobInfos(
+              new ShowJobInfosRequest()
+                  .withJobId(stop(client, other.simulator.inventory().subList(0, 2))));
+
+      assertThat(init.getStatus()).isEqualTo(ShowJobInfosResponse.StatusEnum.INIT);
+      assertThat(init.getEntities().getSubJobs()).isEmpty();
+      assertThat(init.getEntities().getSubJobsTotal()).isZero();
+      assertThat(init.getEndTime()).isNull();
+    }
+  }
+
+  private static String stop(BmsClient client, List<String> ids) {
+    return client
+        .batchStopBaremetalServers(
+            new BatchStopBaremetalServersRequest()
+                .withBody(
+                    new OsStopBody()
+                        .withOsStop(
+                            new OsStopBodyType()
+                                .withType(OsStopBodyType.TypeEnum.HARD)
+                                .withServers(servers(ids)))))
+        .getJobId();
+  }
+
+  private static ShowJobInfosResponse awaitFinished(BmsClient client, String jobId) {
+    AtomicReference<ShowJobInfosResponse> last = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last.set(client.showJobInfos(new ShowJobInfosRequest().withJobId(jobId)));
+              return last.get().getStatus() == ShowJobInfosResponse.StatusEnum.SUCCESS
+                  || last.get().getStatus() == ShowJobInfosResponse.StatusEnum.FAIL;
+            });
+    return last.get();
   }
 
   private static ShowJobInfosResponse awaitSuccess(BmsClient client, String jobId) {
