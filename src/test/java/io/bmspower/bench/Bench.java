@@ -82,6 +82,11 @@ public final class Bench {
                 new Scenario(100, 5, false));
     int code = 0;
     try {
+      if (List.of(args).contains("--handover-only")) {
+        String handover = new HandoverBench().run();
+        System.out.println(handover);
+        System.exit(handover.contains("MISSED") ? 1 : 0);
+      }
       code = new Bench(job).run(full, scenarios);
     } catch (Exception e) {
       e.printStackTrace();

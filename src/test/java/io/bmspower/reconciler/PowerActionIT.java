@@ -165,7 +165,7 @@ class PowerActionIT {
     try (var sim =
             SimulatorFixture.start(
                 o -> {
-                  o.servers = 800;
+                  o.servers = 400;
                   o.throttleEvery = 10;
                   o.throttleBurst = 4;
                   o.serverErrorRate = 0.05;
@@ -179,10 +179,10 @@ class PowerActionIT {
       var status = h.awaitPhase("storm", Phase.Succeeded, Duration.ofSeconds(120)).getStatus();
 
       var stats = sim.stats();
-      assertThat(status.getSucceeded()).isEqualTo(800);
+      assertThat(status.getSucceeded()).isEqualTo(400);
       assertThat(stats.path("maxSubmissionsPerServer").asInt()).isEqualTo(1);
-      assertThat(stats.path("serversSubmitted").asInt()).isEqualTo(800);
-      assertThat(stats.path("actionCalls").asInt()).isEqualTo(8);
+      assertThat(stats.path("serversSubmitted").asInt()).isEqualTo(400);
+      assertThat(stats.path("actionCalls").asInt()).isEqualTo(4);
       assertThat(
               stats.path("requests").path("submit 429").asInt()
                   + stats.path("requests").path("getJob 429").asInt())
