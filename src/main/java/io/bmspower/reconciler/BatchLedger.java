@@ -8,9 +8,7 @@ import io.bmspower.cloud.Job;
 import io.bmspower.cloud.ServerDetails;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,54 +237,12 @@ final class BatchLedger {
    * then the next planned batch. The caller writes the status before anything is sent.
    */
   List<BatchAttempt> startDue(int maxActive, Holder holder) {
-    List<BatchAttempt> started = new ArrayList<>();
-    while (active() < maxActive) {
-      BatchAttempt next = nextDue();
-      if (next == null) {
-        break;
-      }
-      next.submitting(now, holder);
-      started.add(next);
-    }
-    return started;
+    return new DueBatches(this, status, now).start(maxActive, holder);
   }
 
   /** The size of the batch {@link #startDue} would start now; 0 if none. Changes nothing. */
   int dueSize(int maxActive) {
-    if (active() >= maxActive) {
-      return 0;
-    }
-    Optional<BatchAttempt> retry = dueRetry();
-    if (retry.isPresent()) {
-      return retry.get().size();
-    }
-    int next = nz(status.getNextBatch());
-    return waitingRetry() || next >= plan.batches() ? 0 : plan.rangeSize(next);
-  }
-
-  private Optional<BatchAttempt> dueRetry() {
-    return attempts().stream()
-        .filter(a -> a.dueAt(now))
-        .min(Comparator.comparingInt(BatchAttempt::index).thenComparingInt(BatchAttempt::attempt));
-  }
-
-  private boolean waitingRetry() {
-    return attempts().stream().anyMatch(a -> a.is(BatchState.Pending));
-  }
-
-  private BatchAttempt nextDue() {
-    Optional<BatchAttempt> retry = dueRetry();
-    if (retry.isPresent()) {
-      return retry.get();
-    }
-    int next = nz(status.getNextBatch());
-    if (waitingRetry() || next >= plan.batches()) {
-      return null;
-    }
-    BatchAttempt first = BatchAttempt.planned(next, 1, plan.rangeSize(next), null, null);
-    status.getBatches().add(first.entry());
-    status.setNextBatch(next + 1);
-    return first;
+    return new DueBatches(this, status, now).size(maxActive);
   }
 
   // ---- counters -------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ package io.bmspower.reconciler;
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.api.v1alpha1.BareMetalPowerActionSpec;
 import io.bmspower.api.v1alpha1.BareMetalPowerActionStatus;
-import io.bmspower.api.v1alpha1.BatchState;
 import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.api.v1alpha1.RetrySpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -237,74 +236,6 @@ final class Pass {
 
   /** Sums up: finished, suspended, or in progress (and, when so, what it waits for). */
   void summarize(String waitingFor) {
-    ledger.count();
-    BareMetalPowerActionStatus s = resource.getStatus();
-    if (ledger.allDone()) {
-      Phase phase =
-          s.getFailed() == 0
-              ? Phase.Succeeded
-              : s.getSucceeded() == 0 ? Phase.Failed : Phase.PartiallySucceeded;
-      String message =
-          s.getSucceeded()
-              + " of "
-              + s.getTotal()
-              + " servers done, "
-              + s.getFailed()
-              + " failed"
-              + (s.getFailureCounts().isEmpty() ? "" : " " + s.getFailureCounts());
-      finish(
-          phase,
-          phase == Phase.Succeeded
-              ? Reason.ALL_SERVERS_DONE
-              : phase == Phase.Failed ? Reason.ALL_SERVERS_FAILED : Reason.SOME_SERVERS_FAILED,
-          message);
-      return;
-    }
-    int active = ledger.active();
-    if (suspended()) {
-      if (!status.isSuspended()) {
-        reports.normal(
-            Reason.SUSPENDED,
-            "nothing new is submitted; " + active + " job(s) already submitted run to their end");
-      }
-      status.suspended(
-          "spec.suspend is true: nothing new is submitted; "
-              + s.getInProgress()
-              + " server(s) in jobs already submitted, "
-              + s.getPending()
-              + " waiting",
-          active > 0);
-      return;
-    }
-    if (status.isSuspended()) {
-      reports.normal(Reason.RESUMED, "spec.suspend is false again: submitting resumes");
-    }
-    String waiting =
-        ledger.in(BatchState.Pending).stream()
-            .map(a -> a.entry().getMessage())
-            .filter(Objects::nonNull)
-            .findFirst()
-            .orElse(null);
-    String reason =
-        waitingFor != null
-            ? Reason.WAITING_FOR_OTHER_ACTION
-            : active > 0 ? Reason.JOBS_RUNNING : Reason.WAITING_TO_SUBMIT;
-    String message =
-        waitingFor != null
-            ? waitingFor
-            : active
-                + " job(s) running; "
-                + s.getProgress()
-                + " servers done"
-                + (waiting != null ? "; " + waiting : "");
-    boolean wasWaiting =
-        status
-            .find(ConditionType.Progressing)
-            .map(c -> Reason.WAITING_FOR_OTHER_ACTION.equals(c.getReason()))
-            .orElse(false);
-    if (waitingFor != null && !wasWaiting) {
-      reports.normal(Reason.WAITING_FOR_OTHER_ACTION, waitingFor);
-    }
-    status.inProgress(reason, message, ledger.started());
+    new PassSummary(this).summarize(waitingFor);
   }
 }

@@ -9,12 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,20 +33,14 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SubmissionCoalescer.class);
 
-  private final Duration linger;
-  private final Duration maxWait;
-  private final int maxParticipants;
+  private final MergeWindow window;
   private final ReconcileHooks hooks;
   private final Clock clock;
   private final CallGate gate;
   private final ScheduledExecutorService executor;
 
-  // Guarded by this: every ticket is in at most one of queues, inFlight and outcomes.
-  private final Map<CallKey, ArrayDeque<QueuedRequest>> queues = new HashMap<>();
-  private final Set<CallTicket> inFlight = new HashSet<>();
-  private final Map<CallTicket, CallOutcome> outcomes = new HashMap<>();
-  private final Set<CallTicket> discarded = new HashSet<>();
-  private final Map<CallKey, Long> notBefore = new HashMap<>();
+  // Guarded by this: the tickets' states and the budget's permits change under this one lock.
+  private final TicketBook tickets = new TicketBook();
   private final ActionPermits permits;
 
   /**
@@ -63,9 +53,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
       CallGate gate,
       ReconcileHooks hooks,
       Clock clock) {
-    this.linger = linger;
-    this.maxWait = maxWait;
-    this.maxParticipants = maxParticipants;
+    this.window = new MergeWindow(linger, maxWait, maxParticipants);
     this.gate = gate;
     this.hooks = hooks;
     this.clock = clock;
@@ -85,8 +73,9 @@ public final class SubmissionCoalescer implements AutoCloseable {
    * Duration#ZERO} when its call has a permit of the action budget, else how long to wait.
    */
   synchronized Duration admit(CallKey key, String uid, int servers, BmsClient client) {
-    ArrayDeque<QueuedRequest> queued = queues.getOrDefault(key, new ArrayDeque<>());
-    return permits.admit(key, uid, servers, queued, maxParticipants, client, System.nanoTime());
+    ArrayDeque<QueuedRequest> queued = tickets.queue(key);
+    return permits.admit(
+        key, uid, servers, queued, window.maxParticipants(), client, System.nanoTime());
   }
 
   /** Queues a request whose intent is already recorded. */
@@ -99,20 +88,19 @@ public final class SubmissionCoalescer implements AutoCloseable {
       Instant intentAt) {
     synchronized (this) {
       permits.enqueued(key, ticket.uid());
-      queues
-          .computeIfAbsent(key, k -> new ArrayDeque<>())
-          .add(
-              new QueuedRequest(
-                  ticket,
-                  List.copyOf(servers),
-                  client,
-                  secretVersion,
-                  intentAt,
-                  false,
-                  System.nanoTime()));
+      tickets.enqueue(
+          key,
+          new QueuedRequest(
+              ticket,
+              List.copyOf(servers),
+              client,
+              secretVersion,
+              intentAt,
+              false,
+              System.nanoTime()));
     }
     executor.execute(() -> flushIfReady(key));
-    executor.schedule(() -> flushIfReady(key), linger.toMillis(), TimeUnit.MILLISECONDS);
+    executor.schedule(() -> flushIfReady(key), window.linger().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   CallGate gate() {
@@ -121,17 +109,17 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   /** Queued, in flight, or answered but not yet acknowledged: this instance knows the ticket. */
   synchronized boolean pending(CallTicket ticket) {
-    return inFlight.contains(ticket) || outcomes.containsKey(ticket) || queued(ticket) != null;
+    return tickets.pending(ticket);
   }
 
   /** The outcome of a finished call; it stays until {@link #acknowledge}d. */
   synchronized Optional<CallOutcome> outcome(CallTicket ticket) {
-    return Optional.ofNullable(outcomes.get(ticket));
+    return tickets.outcome(ticket);
   }
 
   /** The outcome is recorded in the resource's status: forget it. */
   synchronized void acknowledge(CallTicket ticket) {
-    outcomes.remove(ticket);
+    tickets.acknowledge(ticket);
   }
 
   /**
@@ -139,73 +127,43 @@ public final class SubmissionCoalescer implements AutoCloseable {
    * withdrawal is an outcome like any other: it stays until acknowledged.
    */
   synchronized boolean withdraw(CallTicket ticket) {
-    QueuedRequest r = queued(ticket);
-    if (r == null) {
-      return false;
-    }
-    queues.values().forEach(q -> q.remove(r));
-    outcomes.put(ticket, new CallOutcome(null, null, true, 0, null, r.secretVersion()));
-    return true;
+    return tickets.withdraw(ticket);
   }
 
   /** The resource is gone: withdraw what is queued, forget its outcomes and late answers. */
   synchronized void forget(String uid) {
-    queues.values().forEach(q -> q.removeIf(r -> r.ticket().uid().equals(uid)));
-    outcomes.keySet().removeIf(t -> t.uid().equals(uid));
-    inFlight.stream().filter(t -> t.uid().equals(uid)).forEach(discarded::add);
+    tickets.forget(uid);
   }
 
   /** A request of this resource still waits to be sent (for partners or for the budget). */
   synchronized boolean queuedFor(String uid) {
-    return queues.values().stream()
-        .anyMatch(q -> q.stream().anyMatch(r -> r.ticket().uid().equals(uid)));
+    return tickets.queuedFor(uid);
   }
 
   /** Nothing queued or in flight (outcomes may wait to be acknowledged). */
   synchronized boolean idle() {
-    return inFlight.isEmpty() && queues.values().stream().allMatch(ArrayDeque::isEmpty);
-  }
-
-  private QueuedRequest queued(CallTicket ticket) {
-    for (ArrayDeque<QueuedRequest> queue : queues.values()) {
-      for (QueuedRequest r : queue) {
-        if (r.ticket().equals(ticket)) {
-          return r;
-        }
-      }
-    }
-    return null;
+    return tickets.idle();
   }
 
   private void flushIfReady(CallKey key) {
     List<QueuedRequest> call;
     synchronized (this) {
-      ArrayDeque<QueuedRequest> queue = queues.get(key);
-      if (queue == null || queue.isEmpty()) {
+      ArrayDeque<QueuedRequest> queue = tickets.queue(key);
+      if (queue.isEmpty()) {
         return;
       }
       long now = System.nanoTime();
-      long wait = notBefore.getOrDefault(key, now) - now;
+      long wait = tickets.waitNanos(key, now);
       if (wait > 0) {
         later(key, Duration.ofNanos(wait).plusMillis(1));
         return;
       }
-      long newest = queue.stream().mapToLong(QueuedRequest::arrivedNanos).max().orElse(now);
-      long oldest = queue.stream().mapToLong(QueuedRequest::arrivedNanos).min().orElse(now);
-      int queuedServers = queue.stream().mapToInt(r -> r.servers().size()).sum();
-      boolean ready =
-          maxParticipants == 1
-              || queue.peekFirst().solo()
-              || queuedServers >= BmsClient.MAX_SERVERS_PER_CALL
-              || now - newest >= linger.toNanos()
-              || now - oldest >= maxWait.toNanos();
-      if (!ready) {
+      if (!window.ready(queue, now)) {
         return;
       }
-      call = QueuedRequest.pack(queue, maxParticipants);
-      call.forEach(r -> inFlight.add(r.ticket()));
+      call = tickets.takeCall(key, window.maxParticipants());
       if (!queue.isEmpty()) {
-        later(key, maxParticipants == 1 ? Duration.ZERO : linger);
+        later(key, window.nextLook());
       }
     }
     executor.execute(() -> send(key, call));
@@ -300,45 +258,17 @@ public final class SubmissionCoalescer implements AutoCloseable {
   }
 
   private synchronized void withdrawn(List<QueuedRequest> requests) {
-    for (QueuedRequest r : requests) {
-      inFlight.remove(r.ticket());
-      if (!discarded.remove(r.ticket())) {
-        outcomes.put(r.ticket(), new CallOutcome(null, null, true, 0, null, r.secretVersion()));
-      }
-    }
+    tickets.withdrawn(requests);
   }
 
   private synchronized void record(List<QueuedRequest> call, CallOutcome outcome) {
-    for (QueuedRequest r : call) {
-      inFlight.remove(r.ticket());
-      if (!discarded.remove(r.ticket())) {
-        outcomes.put(
-            r.ticket(),
-            new CallOutcome(
-                outcome.jobId(),
-                outcome.error(),
-                false,
-                outcome.participants(),
-                outcome.sentAt(),
-                r.secretVersion()));
-      }
-    }
+    tickets.record(call, outcome);
   }
 
   /** The call was not made, or must be made per participant: back to the head of the queue. */
   private synchronized void requeue(
       CallKey key, List<QueuedRequest> call, boolean solo, Duration after) {
-    ArrayDeque<QueuedRequest> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
-    for (int i = call.size() - 1; i >= 0; i--) {
-      QueuedRequest r = call.get(i);
-      inFlight.remove(r.ticket());
-      if (!discarded.remove(r.ticket())) {
-        queue.addFirst(solo ? r.asSolo() : r);
-      }
-    }
-    if (!after.isZero() && !after.isNegative()) {
-      notBefore.put(key, System.nanoTime() + after.toNanos());
-    }
+    tickets.requeue(key, call, solo, after);
     later(key, after);
   }
 
