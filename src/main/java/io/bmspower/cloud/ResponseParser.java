@@ -44,6 +44,27 @@ public final class ResponseParser {
       String body,
       Optional<String> requestIdHeader,
       Optional<String> retryAfterHeader) {
+    return error(httpStatus, body, requestIdHeader, retryAfterHeader, false);
+  }
+
+  /**
+   * As {@link #error(int, String, Optional, Optional)} for an answer to the action POST, classified
+   * by {@link ErrorClassifier#classifyAction}: a 5xx leaves the outcome unknown.
+   */
+  public static CloudException actionError(
+      int httpStatus,
+      String body,
+      Optional<String> requestIdHeader,
+      Optional<String> retryAfterHeader) {
+    return error(httpStatus, body, requestIdHeader, retryAfterHeader, true);
+  }
+
+  private static CloudException error(
+      int httpStatus,
+      String body,
+      Optional<String> requestIdHeader,
+      Optional<String> retryAfterHeader,
+      boolean actionCall) {
     JsonNode root = tree(body);
     JsonNode error = errorNode(root, MAX_ERROR_DEPTH).orElse(root);
     String code = firstNonNull(text(error, "error_code"), text(error, "code"));
@@ -62,7 +83,9 @@ public final class ResponseParser {
         code,
         message,
         requestId,
-        ErrorClassifier.classify(httpStatus, code),
+        actionCall
+            ? ErrorClassifier.classifyAction(httpStatus, code)
+            : ErrorClassifier.classify(httpStatus, code),
         retryAfter,
         null);
   }
