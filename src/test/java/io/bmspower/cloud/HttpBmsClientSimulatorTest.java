@@ -84,6 +84,29 @@ class HttpBmsClientSimulatorTest {
   }
 
   @Test
+  void aCloudClockTwentyMinutesAwayIsToldApartFromAWrongSecret() {
+    try (var behind = SimulatorFixture.start(o -> o.clockOffset = Duration.ofMinutes(-20));
+        var onTime = SimulatorFixture.start(o -> {})) {
+      var skewed =
+          catchThrowableOfType(
+              CloudException.class,
+              () -> behind.client(behind.akSk()).getServer(behind.simulator.inventory().get(0)));
+      var wrongKey =
+          catchThrowableOfType(
+              CloudException.class,
+              () ->
+                  onTime
+                      .client(new Credentials.AkSk(onTime.options.accessKey, "wrong-secret", null))
+                      .getServer(onTime.simulator.inventory().get(0)));
+
+      assertThat(skewed.errorClass()).isEqualTo(ErrorClass.CREDENTIALS);
+      assertThat(skewed.clockSkew()).isTrue();
+      assertThat(wrongKey.httpStatus()).isEqualTo(401);
+      assertThat(wrongKey.clockSkew()).isFalse();
+    }
+  }
+
+  @Test
   void stopsStartsAndRebootsWithAkSkAndReadsJobsAndServers() {
     try (var sim = SimulatorFixture.start(o -> {})) {
       var client = sim.client(sim.akSk());
