@@ -111,9 +111,15 @@ public final class AkSkSigner {
     return authorization(credentials.accessKey(), headersToSign.keySet(), sig);
   }
 
-  /** The Host header value Java's HTTP client sends for this URI. */
+  /**
+   * The Host header value Java's HTTP client sends for this URI: without the port when it is the
+   * scheme's default (443 for https, 80 for http).
+   */
   public static String hostHeader(URI uri) {
-    return uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    int port = uri.getPort();
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    boolean defaultPort = port == -1 || port == (https ? 443 : 80);
+    return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
   }
 
   static String canonicalUri(String rawPath) {

@@ -56,6 +56,9 @@ public interface BmsClient {
 
   ServerDetails getServer(String serverId);
 
-  /** Lists servers; {@code page} starts at 1, {@code limit} is at most 1,000. */
+  /**
+   * Lists servers; {@code page} is sent as the list's {@code offset} as it is: a page number from 1
+   * or, under another reading of the docs, a row offset (#2). {@code limit} is at most 1,000.
+   */
   ServerPage listServers(int page, int limit);
 }

@@ -14,8 +14,14 @@ public record CloudEndpoint(URI endpoint, String projectId) {
     }
     String path = endpoint.getPath() == null ? "" : endpoint.getPath();
     endpoint =
-        URI.create(
-            endpoint.getScheme() + "://" + endpoint.getRawAuthority() + path.replaceAll("/+$", ""));
+        URI.create(endpoint.getScheme() + "://" + authority(endpoint) + path.replaceAll("/+$", ""));
+  }
+
+  /** The authority without a default port (443 for https, 80 for http), as the JDK sends Host. */
+  private static String authority(URI endpoint) {
+    return endpoint.getRawUserInfo() == null
+        ? AkSkSigner.hostHeader(endpoint)
+        : endpoint.getRawUserInfo() + "@" + AkSkSigner.hostHeader(endpoint);
   }
 
   public static CloudEndpoint of(String endpoint, String projectId) {

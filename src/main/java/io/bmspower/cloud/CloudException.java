@@ -77,6 +77,21 @@ public class CloudException extends RuntimeException {
         null);
   }
 
+  /**
+   * The gateway refused the signature's time, not the key: 401 APIG(W).0301 (or .0303) whose
+   * message says "signature expired" or the request time is skewed. The operator's clock differs
+   * from the cloud's by more than 15 minutes; fixing the Secret will not help.
+   */
+  public boolean clockSkew() {
+    String c = code == null ? "" : code;
+    String message = getMessage() == null ? "" : getMessage().toLowerCase(java.util.Locale.ROOT);
+    return httpStatus == 401
+        && (c.endsWith(".0301") || c.endsWith(".0303"))
+        && (message.contains("signature expired")
+            || message.contains("time skew")
+            || message.contains("timestamp expired"));
+  }
+
   /** 0 when no HTTP answer came. */
   public int httpStatus() {
     return httpStatus;
@@ -110,6 +125,7 @@ public class CloudException extends RuntimeException {
         + code
         + ", class="
         + errorClass
+        + (clockSkew() ? ", clockSkew=true" : "")
         + ", requestId="
         + requestId
         + ", message="

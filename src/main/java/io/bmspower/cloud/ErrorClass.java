@@ -2,7 +2,10 @@ package io.bmspower.cloud;
 
 /** What a failed cloud call means for the caller. */
 public enum ErrorClass {
-  /** Throttling (429, APIG.0308), overload (BMS.0212), 5xx, or a network failure before sending. */
+  /**
+   * Throttling (429, APIG.0308), overload (BMS.0212), 5xx to a query, or a network failure before
+   * sending.
+   */
   RETRYABLE,
   /** The server cannot be acted on (BMS.0040: it does not exist); retrying will not help. */
   SERVER_TERMINAL,
@@ -10,7 +13,10 @@ public enum ErrorClass {
   ALREADY_DONE,
   /** The credentials or permissions are refused (401/403, Common.0018); stop and tell a person. */
   CREDENTIALS,
-  /** The request was sent but no answer came: the action may or may not have been accepted. */
+  /**
+   * The request was sent but no usable answer came (none, or a 5xx to the action POST): the action
+   * may or may not have been accepted.
+   */
   AMBIGUOUS,
   /** Any other refusal of the request (bad parameters and the like); retrying will not help. */
   TERMINAL

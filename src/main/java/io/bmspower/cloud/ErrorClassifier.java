@@ -22,7 +22,28 @@ public final class ErrorClassifier {
   /** Transitions in progress: the server is busy now and may accept the action later. */
   private static final Set<String> BUSY_CODES = Set.of("BMS.0035", "BMS.0036", "BMS.0037");
 
+  /** The gateway lost the backend's answer: backend unavailable (502), backend timeout (504). */
+  private static final Set<String> ANSWER_LOST_CODES =
+      Set.of("APIG.0202", "APIG.0203", "APIGW.0202", "APIGW.0203");
+
   private ErrorClassifier() {}
+
+  /**
+   * Classifies a refusal of the action POST. A 5xx or a lost backend answer (APIG.0202/0203) does
+   * not tell whether the job was created: {@link ErrorClass#AMBIGUOUS}, never a blind retry, which
+   * could act twice. Throttling and overload codes still mean the call was not executed.
+   */
+  public static ErrorClass classifyAction(int httpStatus, String code) {
+    String c = code == null ? "" : code;
+    if (ANSWER_LOST_CODES.contains(c)) {
+      return ErrorClass.AMBIGUOUS;
+    }
+    ErrorClass refusal = classify(httpStatus, c);
+    boolean refusedBeforeExecution = RETRYABLE_CODES.contains(c) || BUSY_CODES.contains(c);
+    return refusal == ErrorClass.RETRYABLE && httpStatus >= 500 && !refusedBeforeExecution
+        ? ErrorClass.AMBIGUOUS
+        : refusal;
+  }
 
   public static ErrorClass classify(int httpStatus, String code) {
     String c = code == null ? "" : code;

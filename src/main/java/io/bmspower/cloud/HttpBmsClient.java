@@ -204,12 +204,12 @@ public final class HttpBmsClient implements BmsClient {
       observe(operation, "ok", started);
       return ResponseParser.tree(response.body());
     }
+    var requestIdHeader = response.headers().firstValue("X-Request-Id");
+    var retryAfterHeader = response.headers().firstValue("Retry-After");
     CloudException error =
-        ResponseParser.error(
-            status,
-            response.body(),
-            response.headers().firstValue("X-Request-Id"),
-            response.headers().firstValue("Retry-After"));
+        "POST".equals(method)
+            ? ResponseParser.actionError(status, response.body(), requestIdHeader, retryAfterHeader)
+            : ResponseParser.error(status, response.body(), requestIdHeader, retryAfterHeader);
     observe(
         operation, status == 429 ? "throttled" : error.errorClass().name().toLowerCase(), started);
     if (status == 429) {

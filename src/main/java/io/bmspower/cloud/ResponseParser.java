@@ -19,6 +19,9 @@ public final class ResponseParser {
    */
   public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(2);
 
+  /** How deep an error body's code is looked for. */
+  private static final int MAX_ERROR_DEPTH = 3;
+
   private ResponseParser() {}
 
   public static JsonNode tree(String body) {
@@ -41,17 +44,31 @@ public final class ResponseParser {
       String body,
       Optional<String> requestIdHeader,
       Optional<String> retryAfterHeader) {
+    return error(httpStatus, body, requestIdHeader, retryAfterHeader, false);
+  }
+
+  /**
+   * As {@link #error(int, String, Optional, Optional)} for an answer to the action POST, classified
+   * by {@link ErrorClassifier#classifyAction}: a 5xx leaves the outcome unknown.
+   */
+  public static CloudException actionError(
+      int httpStatus,
+      String body,
+      Optional<String> requestIdHeader,
+      Optional<String> retryAfterHeader) {
+    return error(httpStatus, body, requestIdHeader, retryAfterHeader, true);
+  }
+
+  private static CloudException error(
+      int httpStatus,
+      String body,
+      Optional<String> requestIdHeader,
+      Optional<String> retryAfterHeader,
+      boolean actionCall) {
     JsonNode root = tree(body);
-    String code = text(root, "error_code");
-    String message = text(root, "error_msg");
-    if (code == null && root.path("error").isObject()) {
-      code = text(root.path("error"), "code");
-      message = text(root.path("error"), "message");
-    }
-    if (code == null) {
-      code = text(root, "code");
-      message = message != null ? message : text(root, "message");
-    }
+    JsonNode error = errorNode(root, MAX_ERROR_DEPTH).orElse(root);
+    String code = firstNonNull(text(error, "error_code"), text(error, "code"));
+    String message = firstNonNull(text(error, "error_msg"), text(error, "message"));
     String requestId =
         Optional.ofNullable(text(root, "request_id")).orElse(requestIdHeader.orElse(null));
     if (message == null || message.isBlank()) {
@@ -66,9 +83,34 @@ public final class ResponseParser {
         code,
         message,
         requestId,
-        ErrorClassifier.classify(httpStatus, code),
+        actionCall
+            ? ErrorClassifier.classifyAction(httpStatus, code)
+            : ErrorClassifier.classify(httpStatus, code),
         retryAfter,
         null);
+  }
+
+  /**
+   * The object that carries the error code: the body itself ({@code error_code} or {@code code}),
+   * else the first nested object that does, as the SDK's {@code ExceptionUtils} recurses: {@code
+   * {"error": {...}}} of BMS, {@code {"itemNotFound": {"code": 404, ...}}} of Nova.
+   */
+  private static Optional<JsonNode> errorNode(JsonNode node, int depth) {
+    if (!node.isObject()) {
+      return Optional.empty();
+    }
+    if (text(node, "error_code") != null || text(node, "code") != null) {
+      return Optional.of(node);
+    }
+    if (depth == 0) {
+      return Optional.empty();
+    }
+    List<JsonNode> children = new ArrayList<>();
+    node.elements().forEachRemaining(children::add);
+    return children.stream()
+        .map(child -> errorNode(child, depth - 1))
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   public static String jobId(JsonNode root) {

@@ -73,4 +73,26 @@ class AkSkSignerTest {
         .contains("QTWA****");
     assertThat(password.toString()).doesNotContain("hunter2-secret").contains("ops");
   }
+
+  @Test
+  void theHostHeaderDropsTheSchemesDefaultPortAsTheJdkDoes() {
+    assertThat(AkSkSigner.hostHeader(URI.create("https://bms.example:443/v1")))
+        .isEqualTo("bms.example");
+    assertThat(AkSkSigner.hostHeader(URI.create("http://bms.example:80/v1")))
+        .isEqualTo("bms.example");
+    assertThat(AkSkSigner.hostHeader(URI.create("https://bms.example:80/v1")))
+        .isEqualTo("bms.example:80");
+    assertThat(AkSkSigner.hostHeader(URI.create("http://bms.example:8443")))
+        .isEqualTo("bms.example:8443");
+  }
+
+  @Test
+  void anEndpointIsKeptWithoutItsDefaultPortOrTrailingSlash() {
+    assertThat(CloudEndpoint.of("https://bms.example:443/", "p").endpoint())
+        .isEqualTo(URI.create("https://bms.example"));
+    assertThat(CloudEndpoint.of("HTTP://bms.example:80/x/", "p").endpoint())
+        .isEqualTo(URI.create("HTTP://bms.example/x"));
+    assertThat(CloudEndpoint.of("https://[::1]:8443", "p").endpoint())
+        .isEqualTo(URI.create("https://[::1]:8443"));
+  }
 }

@@ -32,6 +32,27 @@ class ErrorClassifierTest {
 
   @ParameterizedTest
   @CsvSource({
+    "500, BMS.9999, AMBIGUOUS",
+    "502, APIG.0202, AMBIGUOUS",
+    "504, APIGW.0203, AMBIGUOUS",
+    "503, '', AMBIGUOUS",
+    "500, '', AMBIGUOUS",
+    "400, APIG.0203, AMBIGUOUS",
+    "429, APIG.0308, RETRYABLE",
+    "503, APIG.0308, RETRYABLE",
+    "400, BMS.0212, RETRYABLE",
+    "400, BMS.0036, RETRYABLE",
+    "401, APIG.0301, CREDENTIALS",
+    "400, BMS.0040, SERVER_TERMINAL",
+    "400, BMS.0001, TERMINAL",
+  })
+  void aServerErrorAnsweringTheActionCallLeavesItsOutcomeUnknown(
+      int status, String code, ErrorClass expected) {
+    assertThat(ErrorClassifier.classifyAction(status, code)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
     "STOP, BMS.0039, ALREADY_DONE",
     "START, BMS.0038, ALREADY_DONE",
     "REBOOT, BMS.0039, TERMINAL",

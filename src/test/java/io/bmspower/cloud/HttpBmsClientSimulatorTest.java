@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.bmspower.simulator.SimulatorOptions;
 import io.bmspower.testing.MutableClock;
 import io.bmspower.testing.SimulatorFixture;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +53,56 @@ class HttpBmsClientSimulatorTest {
       assertThat(refused.errorClass()).isEqualTo(ErrorClass.RETRYABLE);
       assertThat(sim.requests("submit 200")).isZero();
       assertThat(sim.stats().path("actionCalls").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void anEndpointWrittenWithItsDefaultPortIsSignedAsTheJdkSendsHost() {
+    try (var sim = SimulatorFixture.start(o -> {})) {
+      // Through a proxy the JDK sends the endpoint's own Host header: without a default port.
+      HttpClient viaProxy =
+          HttpClient.newBuilder()
+              .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", sim.simulator.port())))
+              .build();
+      var settings = CloudClientSettings.defaults();
+      var client =
+          new HttpBmsClient(
+              CloudEndpoint.of("http://bms.example:80/", sim.options.projectId),
+              sim.akSk(),
+              viaProxy,
+              new IamTokenProvider(viaProxy, settings.requestTimeout(), Clock.systemUTC()),
+              new RateBudget("actions", settings.actionsPerMinute()),
+              new RateBudget("queries", settings.queriesPerMinute()),
+              settings,
+              Clock.systemUTC(),
+              HttpBmsClient.CallObserver.NONE);
+      String id = sim.simulator.inventory().get(0);
+
+      assertThat(client.getServer(id).id()).isEqualTo(id);
+      assertThat(client.getJob(client.submit(CloudAction.STOP, List.of(id))).jobId()).isNotNull();
+    }
+  }
+
+  @Test
+  void aCloudClockTwentyMinutesAwayIsToldApartFromAWrongSecret() {
+    try (var behind = SimulatorFixture.start(o -> o.clockOffset = Duration.ofMinutes(-20));
+        var onTime = SimulatorFixture.start(o -> {})) {
+      var skewed =
+          catchThrowableOfType(
+              CloudException.class,
+              () -> behind.client(behind.akSk()).getServer(behind.simulator.inventory().get(0)));
+      var wrongKey =
+          catchThrowableOfType(
+              CloudException.class,
+              () ->
+                  onTime
+                      .client(new Credentials.AkSk(onTime.options.accessKey, "wrong-secret", null))
+                      .getServer(onTime.simulator.inventory().get(0)));
+
+      assertThat(skewed.errorClass()).isEqualTo(ErrorClass.CREDENTIALS);
+      assertThat(skewed.clockSkew()).isTrue();
+      assertThat(wrongKey.httpStatus()).isEqualTo(401);
+      assertThat(wrongKey.clockSkew()).isFalse();
     }
   }
 

@@ -105,6 +105,37 @@ class ResponseParserTest {
   }
 
   @Test
+  void readsANestedNovaErrorBody() {
+    CloudException e =
+        ResponseParser.error(
+            404,
+            "{\"itemNotFound\":{\"code\":404,\"message\":\"Instance x could not be found.\"}}",
+            Optional.of("req-2"),
+            Optional.empty());
+
+    assertThat(e.httpStatus()).isEqualTo(404);
+    assertThat(e.code()).isEqualTo("404");
+    assertThat(e.getMessage()).isEqualTo("Instance x could not be found.");
+    assertThat(e.requestId()).isEqualTo("req-2");
+  }
+
+  @Test
+  void readsAnErrorNestedDeeperAndSkipsFieldsWithoutACode() {
+    CloudException e =
+        ResponseParser.error(
+            400,
+            "{\"request_id\":\"r\",\"meta\":{\"x\":1},"
+                + "\"badRequest\":{\"detail\":{\"code\":\"BMS.0040\",\"message\":\"gone\"}}}",
+            Optional.empty(),
+            Optional.empty());
+
+    assertThat(e.code()).isEqualTo("BMS.0040");
+    assertThat(e.getMessage()).isEqualTo("gone");
+    assertThat(e.requestId()).isEqualTo("r");
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.SERVER_TERMINAL);
+  }
+
+  @Test
   void readsTheGatewayErrorShapeWithRetryAfter() {
     CloudException e =
         ResponseParser.error(

@@ -185,11 +185,11 @@ public final class InProcessBmsClient implements BmsClient {
     if (answer.ok()) {
       return ResponseParser.tree(body);
     }
-    throw ResponseParser.error(
-        answer.status(),
-        body,
-        Optional.of("in-process-" + requestIds.incrementAndGet()),
-        Optional.ofNullable(answer.retryAfter()));
+    var requestId = Optional.of("in-process-" + requestIds.incrementAndGet());
+    var retryAfter = Optional.ofNullable(answer.retryAfter());
+    throw operation.equals("submit")
+        ? ResponseParser.actionError(answer.status(), body, requestId, retryAfter)
+        : ResponseParser.error(answer.status(), body, requestId, retryAfter);
   }
 
   private void count(String operation, String outcome) {
