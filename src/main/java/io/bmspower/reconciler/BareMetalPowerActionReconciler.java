@@ -202,6 +202,20 @@ public class BareMetalPowerActionReconciler
   }
 
   private Duration credentialsRefused(Pass pass, Resolution target, CloudException e) {
+    if (e.clockSkew()) {
+      // Not the Secret's fault: nothing is pinned as refused, the next pass simply tries again.
+      String message =
+          "the cloud refused the request's signing time ("
+              + BatchLedger.describe(e)
+              + "): this node's clock and the cloud's differ by more than 15 minutes; fix the"
+              + " clock (NTP), the Secret is not the problem. Retrying by itself";
+      pass.ledger().count();
+      if (!pass.status().credentialsInvalidFor(Reason.CLOCK_SKEW)) {
+        pass.reports().warning(Reason.CLOCK_SKEW, message);
+      }
+      pass.status().credentialsInvalid(Reason.CLOCK_SKEW, message);
+      return settings.credentialsRecheck();
+    }
     String message = resolver.refused(pass.resource(), target, BatchLedger.describe(e));
     pass.ledger().count();
     pass.status().credentialsInvalid(Reason.CREDENTIALS_REJECTED, message);

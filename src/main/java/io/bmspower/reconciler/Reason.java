@@ -22,6 +22,10 @@ final class Reason {
   static final String CLOUD_SETTINGS_MISSING = "CloudSettingsMissing";
   static final String CREDENTIALS_RESOLVED = "Resolved";
   static final String CREDENTIALS_REJECTED = "CredentialsRejected";
+
+  /** The cloud refused the request's signing time: the clocks differ, the Secret is fine. */
+  static final String CLOCK_SKEW = "ClockSkew";
+
   static final String CLOUD_UNAVAILABLE = "CloudUnavailable";
   static final String RECONCILE_ERROR = "ReconcileError";
   static final String BATCH_SUBMITTED = "BatchSubmitted";

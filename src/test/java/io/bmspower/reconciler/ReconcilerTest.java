@@ -331,6 +331,37 @@ class ReconcilerTest {
   }
 
   @Test
+  void aSignatureRefusedForTheClockSaysClockAndIsNotPinnedOnTheSecret() {
+    try (var f = new ReconcilerFixture(o -> {}, 100, Duration.ofSeconds(1), 3)) {
+      f.create("a", f.servers(0, 5), spec -> {});
+      f.cloud.failNextSubmit(
+          new CloudException(
+              401,
+              "APIG.0301",
+              "Incorrect IAM authentication information: verify aksk signature fail,"
+                  + " signature expired",
+              null,
+              ErrorClass.CREDENTIALS,
+              null,
+              null));
+      f.passNoWait("a");
+      f.awaitIdle();
+      f.pass("a");
+
+      var condition =
+          Conditions.find(f.api.get("a").getStatus().getConditions(), "CredentialsValid")
+              .orElseThrow();
+      assertThat(condition.getReason()).isEqualTo("ClockSkew");
+      assertThat(condition.getMessage()).contains("clock").contains("not the problem");
+      assertThat(f.events.all).anySatisfy(e -> assertThat(e.reason()).isEqualTo("ClockSkew"));
+
+      // The same Secret works once the clocks agree: nothing waits for it to change.
+      assertThat(f.runToEnd("a").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+      assertThat(f.cloud.submissions()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isOne());
+    }
+  }
+
+  @Test
   void whileTheActionBudgetIsSpentTheCallWaitsQueuedAndSuspendStillWithdrawsIt() {
     try (var f = new ReconcilerFixture(o -> {})) {
       f.create("a", f.servers(0, 5), spec -> {});
