@@ -33,12 +33,14 @@ class HelmUpgradeIT {
   static final int EACH = 100;
 
   /**
-   * Values for both install and upgrade: a small action budget makes a backlog; a short Lease and
-   * intent bound keep the handover and the recovery of the old pod's intents within a minute.
+   * Values for both install and upgrade: the chart's action budget (40 calls a minute) with merging
+   * off and one call per 100-server batch makes a backlog of 30 calls; a short Lease and intent
+   * bound keep the handover and the recovery of the old pod's intents within a minute.
    */
   static final Map<String, Object> VALUES =
       Map.ofEntries(
-          Map.entry("rateLimits.actionsPerMinute", 12),
+          Map.entry("extraEnv[7].name", "BMS_BATCH_ACROSS_RESOURCES"),
+          Map.entry("extraEnv[7].value", "false"),
           Map.entry("extraEnv[0].name", "BMS_LEASE_DURATION"),
           Map.entry("extraEnv[0].value", "8s"),
           Map.entry("extraEnv[1].name", "BMS_LEASE_RENEW_DEADLINE"),
@@ -80,7 +82,7 @@ class HelmUpgradeIT {
           h.create(
               "fleet-" + i,
               servers.subList(i * EACH, (i + 1) * EACH),
-              spec -> spec.setBatchSize(25));
+              spec -> spec.setBatchSize(100));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> actionCalls(sim) >= 2);
         assertThat(sim.stats().path("serversSubmitted").asInt())

@@ -136,7 +136,9 @@ class LifecycleIT {
           .singleElement()
           .satisfies(f -> assertThat(f.getCode()).isEqualTo("BMS.0040"));
       assertThat(sim.stats().path("actionCalls").asInt()).isZero();
-      assertThat(sim.requests("listServers 200")).isEqualTo(6);
+      // Each dry run reads the list page by page (2,500 servers: three pages, fewer when the few
+      // servers it looks for are cheaper to GET one by one).
+      assertThat(sim.requests("listServers 200")).isBetween(2L, 6L);
       assertThat(sim.requests("getServer 200")).isZero();
     }
   }
@@ -180,7 +182,7 @@ class LifecycleIT {
 
       h.create("big", servers, spec -> spec.setRetry(new RetrySpec(3)));
       var status =
-          h.awaitPhase("big", Phase.PartiallySucceeded, Duration.ofSeconds(120)).getStatus();
+          h.awaitPhase("big", Phase.PartiallySucceeded, Duration.ofSeconds(240)).getStatus();
 
       int bytes = Serialization.asJson(status).getBytes(StandardCharsets.UTF_8).length;
       assertThat(status.getFailed()).isEqualTo(100);
