@@ -133,6 +133,10 @@ final class BatchLedger {
             Reason.SUBMISSION_UNANSWERED, "batch " + a.index() + ": " + a.entry().getMessage());
       }
       case RETRYABLE -> {
+        if (!e.throttling() && failures + 1 >= maxAttempts) {
+          failAll(a, e, "refused %d time(s), giving up: ".formatted(failures + 1));
+          return;
+        }
         Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff.delay(failures);
         a.pending(
             now.plus(wait),
@@ -154,10 +158,14 @@ final class BatchLedger {
   }
 
   void failAll(BatchAttempt a, CloudException e) {
+    failAll(a, e, "");
+  }
+
+  private void failAll(BatchAttempt a, CloudException e, String why) {
     String code = Optional.ofNullable(e.code()).orElse("HTTP_" + e.httpStatus());
     List<String> servers = servers(a);
-    servers.forEach(id -> fail(id, code, e.getMessage(), a.attempt()));
-    finish(a, 0, servers.size(), 0, "action call refused: " + describe(e));
+    servers.forEach(id -> fail(id, code, why + e.getMessage(), a.attempt()));
+    finish(a, 0, servers.size(), 0, "action call refused " + why + describe(e));
     reports.warning(Reason.BATCH_REFUSED, "batch " + a.index() + ": " + a.entry().getMessage());
   }
 
