@@ -92,6 +92,24 @@ public class CloudException extends RuntimeException {
             || message.contains("timestamp expired"));
   }
 
+  /**
+   * Throttling, by the gateway (429, APIG(W).0308) or the operator's own budget: the call was not
+   * made for now, and waiting is the whole cure (not bounded by attempts).
+   */
+  public boolean throttling() {
+    String c = code == null ? "" : code;
+    return httpStatus == 429 || c.endsWith(".0308") || LOCAL_BUDGET.equals(c);
+  }
+
+  /**
+   * The gateway locked the access key for a while after repeated failed signatures (#7): "AK access
+   * failed to reach the limit,forbidden". Not a verdict on the Secret: it passes by itself.
+   */
+  public boolean akLocked() {
+    String message = getMessage() == null ? "" : getMessage().toLowerCase(java.util.Locale.ROOT);
+    return httpStatus == 401 && message.contains("reach the limit");
+  }
+
   /** 0 when no HTTP answer came. */
   public int httpStatus() {
     return httpStatus;

@@ -45,6 +45,16 @@ public final class ErrorClassifier {
         : refusal;
   }
 
+  /**
+   * A refusal of the whole action call for a server's state (#1, whole-call reading): BMS.0039
+   * already stopped, BMS.0038 already running, BMS.0035-0037 in transition. Nothing was executed.
+   */
+  public static boolean stateRefusal(int httpStatus, String code) {
+    return httpStatus >= 400
+        && httpStatus < 500
+        && ("BMS.0038".equals(code) || "BMS.0039".equals(code) || BUSY_CODES.contains(code));
+  }
+
   public static ErrorClass classify(int httpStatus, String code) {
     String c = code == null ? "" : code;
     if (RETRYABLE_CODES.contains(c) || BUSY_CODES.contains(c) || httpStatus == 429) {

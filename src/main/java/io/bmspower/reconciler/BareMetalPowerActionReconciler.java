@@ -89,7 +89,7 @@ public class BareMetalPowerActionReconciler
     this.settings = settings;
     this.clock = clock;
     this.resolver = resolver;
-    this.observer = new JobObserver(jobs, hooks);
+    this.observer = new JobObserver(jobs, hooks, settings.sentCallGrace());
     this.protocol = new SubmissionProtocol(calls, settings, hooks);
     this.recorder = new PassRecorder(writer, events, metrics, hooks);
     this.deletion = new Deletion(settings, resolver, observer, protocol, recorder);
@@ -202,13 +202,15 @@ public class BareMetalPowerActionReconciler
   }
 
   private Duration credentialsRefused(Pass pass, Resolution target, CloudException e) {
-    if (e.clockSkew()) {
-      // Not the Secret's fault: nothing is pinned as refused, the next pass simply tries again.
+    if (e.clockSkew() || e.akLocked()) { // not the Secret's fault: nothing pinned as refused
       String message =
-          "the cloud refused the request's signing time ("
-              + BatchLedger.describe(e)
-              + "): this node's clock and the cloud's differ by more than 15 minutes; fix the"
-              + " clock (NTP), the Secret is not the problem. Retrying by itself";
+          BatchLedger.describe(e)
+              + (e.akLocked()
+                  ? ": the cloud locked the access key after repeated failed signatures; the lock"
+                      + " passes by itself (5 minutes). Retrying with the same Secret"
+                  : ": the cloud refused the request's signing time; this node's clock and the"
+                      + " cloud's differ by more than 15 minutes; fix the clock (NTP), the Secret"
+                      + " is not the problem. Retrying by itself");
       pass.ledger().count();
       if (!pass.status().credentialsInvalidFor(Reason.CLOCK_SKEW)) {
         pass.reports().warning(Reason.CLOCK_SKEW, message);

@@ -12,7 +12,6 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The batches of one resource and what became of each server, keyed by server identity through the
@@ -57,6 +56,26 @@ final class BatchLedger {
 
   BatchPlan plan() {
     return plan;
+  }
+
+  CloudAction action() {
+    return action;
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  boolean attemptsLeft(BatchAttempt a) {
+    return a.attempt() < maxAttempts;
+  }
+
+  Duration backoff(int failures) {
+    return backoff.delay(failures);
+  }
+
+  Reports reports() {
+    return reports;
   }
 
   List<BatchAttempt> attempts() {
@@ -114,6 +133,10 @@ final class BatchLedger {
             Reason.SUBMISSION_UNANSWERED, "batch " + a.index() + ": " + a.entry().getMessage());
       }
       case RETRYABLE -> {
+        if (!e.throttling() && failures + 1 >= maxAttempts) {
+          failAll(a, e, "refused %d time(s), giving up: ".formatted(failures + 1));
+          return;
+        }
         Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff.delay(failures);
         a.pending(
             now.plus(wait),
@@ -125,44 +148,24 @@ final class BatchLedger {
     }
   }
 
-  /** The cloud refused the call for unknown servers: those fail here, the rest go again. */
-  void leaveOutUnknown(BatchAttempt a, Set<String> existing, CloudException e) {
-    List<String> servers = servers(a);
-    BitSet remaining = new BitSet();
-    int unknown = 0;
-    for (String id : servers) {
-      if (existing.contains(id)) {
-        remaining.set(plan.offsetOf(a.index(), id));
-      } else {
-        fail(id, "BMS.0040", "The server does not exist.", a.attempt());
-        unknown++;
-      }
-    }
-    if (unknown == 0) {
-      failAll(a, e);
-      return;
-    }
-    String message = unknown + " server(s) do not exist (BMS.0040) and were left out";
-    String rest = remaining.isEmpty() ? "" : "; submitting the other " + remaining.cardinality();
-    reports.warning(Reason.UNKNOWN_SERVERS, "batch " + a.index() + ": " + message + rest);
-    if (remaining.isEmpty()) {
-      finish(a, 0, unknown, 0, message);
-    } else {
-      counted(0, unknown);
-      a.narrowed(
-          Members.encode(remaining, plan.rangeSize(a.index())), remaining.cardinality(), message);
-    }
+  /** Refusals of a call for its servers (unknown, or in the wrong state). */
+  CallRefusals refusals() {
+    return new CallRefusals(this);
   }
 
   void withdrawn(BatchAttempt a) {
     a.pending(null, "withdrawn before the action call");
   }
 
-  private void failAll(BatchAttempt a, CloudException e) {
+  void failAll(BatchAttempt a, CloudException e) {
+    failAll(a, e, "");
+  }
+
+  private void failAll(BatchAttempt a, CloudException e, String why) {
     String code = Optional.ofNullable(e.code()).orElse("HTTP_" + e.httpStatus());
     List<String> servers = servers(a);
-    servers.forEach(id -> fail(id, code, e.getMessage(), a.attempt()));
-    finish(a, 0, servers.size(), 0, "action call refused: " + describe(e));
+    servers.forEach(id -> fail(id, code, why + e.getMessage(), a.attempt()));
+    finish(a, 0, servers.size(), 0, "action call refused " + why + describe(e));
     reports.warning(Reason.BATCH_REFUSED, "batch " + a.index() + ": " + a.entry().getMessage());
   }
 
@@ -211,7 +214,7 @@ final class BatchLedger {
     reports.normal(Reason.SUBMISSION_RECOVERED, "batch " + a.index() + ": " + message);
   }
 
-  private void apply(BatchAttempt a, ServerVerdicts v, String message, Duration wait) {
+  void apply(BatchAttempt a, ServerVerdicts v, String message, Duration wait) {
     v.failed().forEach(f -> fail(f.id(), f.code(), f.reason(), a.attempt()));
     finish(a, v.succeeded(), v.failed().size(), v.again().size(), message);
     if (!v.again().isEmpty()) {
@@ -247,13 +250,13 @@ final class BatchLedger {
 
   // ---- counters -------------------------------------------------------------------------------
 
-  private void finish(BatchAttempt a, int succeeded, int failed, int retrying, String message) {
+  void finish(BatchAttempt a, int succeeded, int failed, int retrying, String message) {
     a.finished(succeeded, failed, retrying, now, message);
     counted(succeeded, failed);
     pruneFinished();
   }
 
-  private void counted(int succeeded, int failed) {
+  void counted(int succeeded, int failed) {
     tally.add(succeeded, failed);
     reports.servers(succeeded, failed);
   }

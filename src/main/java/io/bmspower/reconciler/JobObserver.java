@@ -22,9 +22,28 @@ final class JobObserver {
   private final JobTracker jobs;
   private final ReconcileHooks hooks;
 
-  JobObserver(JobTracker jobs, ReconcileHooks hooks) {
+  /** How long after its call a job may stay unfindable or unreadable before its servers decide. */
+  private final java.time.Duration lostAfter;
+
+  JobObserver(JobTracker jobs, ReconcileHooks hooks, java.time.Duration lostAfter) {
     this.jobs = jobs;
     this.hooks = hooks;
+    this.lostAfter = lostAfter;
+  }
+
+  /**
+   * The cloud cannot find the job (404, or another 4xx such as 400 BMS.0018: #5), or it shows a
+   * status nobody documented: once the job had time to show (the unanswered-call grace after its
+   * call), the servers' state decides rather than polling for ever.
+   */
+  private boolean lost(BatchAttempt a, CloudException e, Instant now) {
+    boolean unfindable =
+        e.httpStatus() == 404
+            || (e.httpStatus() >= 400
+                && e.httpStatus() < 500
+                && e.httpStatus() != 429
+                && e.errorClass() != ErrorClass.RETRYABLE);
+    return unfindable && !now.isBefore(a.submittedAt().plus(lostAfter));
   }
 
   /** Polls due jobs and folds finished ones. A refusal of the credentials is thrown. */
@@ -37,7 +56,7 @@ final class JobObserver {
         if (e.errorClass() == ErrorClass.CREDENTIALS) {
           throw e;
         }
-        if (e.httpStatus() == 404) {
+        if (lost(a, e, now)) {
           LOG.atWarn()
               .setMessage("job is gone; reading its servers' state instead")
               .addKeyValue("jobId", a.jobId())
@@ -60,6 +79,14 @@ final class JobObserver {
         continue;
       }
       hooks.at(ReconcileHooks.Point.AFTER_POLL);
+      if (job.status() == io.bmspower.cloud.JobStatus.UNKNOWN
+          && !now.isBefore(a.submittedAt().plus(lostAfter.multipliedBy(4)))) {
+        ledger.recovered(
+            a,
+            ServerDirectory.lookup(client, ledger.servers(a)),
+            "job " + a.jobId() + " shows an unknown status");
+        continue;
+      }
       if (job.status().isFinished()) {
         List<String> unreported = ledger.unreported(a, job);
         Map<String, io.bmspower.cloud.ServerDetails> states =

@@ -3,6 +3,7 @@ package io.bmspower.reconciler;
 import io.bmspower.cloud.BmsClient;
 import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.ErrorClass;
+import io.bmspower.cloud.ErrorClassifier;
 import io.bmspower.reconciler.ReconcileHooks.Point;
 import java.time.Clock;
 import java.time.Duration;
@@ -279,9 +280,10 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   /** The cloud refused the whole call for its content, before acting on any server. */
   static boolean nothingExecuted(CloudException e) {
-    return (e.errorClass() == ErrorClass.SERVER_TERMINAL || e.errorClass() == ErrorClass.TERMINAL)
-        && e.httpStatus() >= 400
-        && e.httpStatus() < 500;
+    return ((e.errorClass() == ErrorClass.SERVER_TERMINAL || e.errorClass() == ErrorClass.TERMINAL)
+            && e.httpStatus() >= 400
+            && e.httpStatus() < 500)
+        || ErrorClassifier.stateRefusal(e.httpStatus(), e.code());
   }
 
   @Override

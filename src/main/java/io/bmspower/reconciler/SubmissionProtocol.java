@@ -2,6 +2,7 @@ package io.bmspower.reconciler;
 
 import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.ErrorClass;
+import io.bmspower.cloud.ErrorClassifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -59,9 +60,12 @@ final class SubmissionProtocol {
             && !java.util.Objects.equals(outcome.secretVersion(), target.secretVersion())) {
           // Made with credentials the Secret no longer holds: try again with the new ones.
           ledger.withdrawn(a);
+        } else if (ErrorClassifier.stateRefusal(e.httpStatus(), e.code())) {
+          var states = ServerDirectory.lookup(target.client(), ledger.servers(a));
+          ledger.refusals().stateRefused(a, states, e);
         } else if (e.errorClass() == ErrorClass.SERVER_TERMINAL) {
           var existing = ServerDirectory.lookup(target.client(), ledger.servers(a));
-          ledger.leaveOutUnknown(a, new HashSet<>(existing.keySet()), e);
+          ledger.refusals().leaveOutUnknown(a, new HashSet<>(existing.keySet()), e);
         } else {
           // Counted once written: a pass redone after a conflict does not count it again.
           ledger.refused(a, e, refusals.getOrDefault(ticket, 0), outcome.sentAt(), grace);
