@@ -67,6 +67,11 @@ bench: test-env build ## Benchmark against the local control plane and the simul
 	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 	java -Xmx1g -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) io.bmspower.bench.Bench $(BENCH_ARGS)
 
+.PHONY: chaos
+chaos: test-env build ## Reliability run: the operator jar SIGKILLed and restarted mid-work (CHAOS_ARGS="--matrix --kills 20"; --help).
+	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+	java -Xmx512m -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) io.bmspower.chaos.Chaos $(CHAOS_ARGS)
+
 .PHONY: sim
 sim: build ## Run the BMS simulator in the foreground (SIM_ARGS="--servers 100 --port 8443").
 	java -jar $(JAR) simulator $(SIM_ARGS)
