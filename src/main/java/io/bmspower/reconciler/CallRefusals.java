@@ -72,7 +72,7 @@ final class CallRefusals {
           a,
           new ServerVerdicts(done, unknown, again, e.code()),
           why + "; attempt %d follows after a backoff".formatted(a.attempt() + 1),
-          ledger.backoff(a.attempt() - 1));
+          settleWait(ledger.backoff(a.attempt() - 1), a.attempt(), !busy.isEmpty()));
     } else {
       List<String> stuck = busy.isEmpty() ? rest : busy;
       List<ServerVerdicts.Failure> failed = new ArrayList<>(unknown);
@@ -107,4 +107,15 @@ final class CallRefusals {
         remaining.cardinality(),
         message);
   }
+
+  /**
+   * A server in transition needs time to settle, not a jittered instant retry that could spend
+   * every attempt within a second: at least {@link #SETTLE} per attempt so far.
+   */
+  static java.time.Duration settleWait(java.time.Duration backoff, int attempt, boolean busy) {
+    java.time.Duration floor = SETTLE.multipliedBy(Math.max(1, attempt));
+    return busy && backoff.compareTo(floor) < 0 ? floor : backoff;
+  }
+
+  static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(15);
 }
