@@ -94,6 +94,13 @@ final class BatchAttempt {
     entry.setNotBefore(null);
     entry.setMessage(null);
     entry.setJobId(null);
+    entry.setBaselineUpdated(null);
+  }
+
+  /** Reboot: the servers' latest {@code updated} before the intent ({@link RebootBaseline}). */
+  void baseline(String updated) {
+    require(BatchState.Submitting);
+    entry.setBaselineUpdated(updated);
   }
 
   /** The cloud accepted the call made at {@code sentAt} (null: keep the intent's time). */

@@ -183,7 +183,7 @@ final class BatchLedger {
   void jobFinished(BatchAttempt a, Job job, Map<String, ServerDetails> states) {
     ServerVerdicts v =
         ServerVerdicts.ofJob(
-            action, servers(a), job, states, a.submittedAt(), a.attempt() < maxAttempts);
+            action, servers(a), job, states, RebootBaseline.of(a), a.attempt() < maxAttempts);
     String message =
         v.again().isEmpty()
             ? null
@@ -205,7 +205,7 @@ final class BatchLedger {
    * as done, unknown ones fail, the rest are resubmitted.
    */
   void recovered(BatchAttempt a, Map<String, ServerDetails> states, String why) {
-    ServerVerdicts v = ServerVerdicts.ofState(action, servers(a), states, a.submittedAt());
+    ServerVerdicts v = ServerVerdicts.ofState(action, servers(a), states, RebootBaseline.of(a));
     String unknown = v.failed().isEmpty() ? "" : ", " + v.failed().size() + " unknown";
     String message =
         "%s; the servers' state shows %d taken, %d not taken (resubmitted)%s"
@@ -246,6 +246,11 @@ final class BatchLedger {
   /** The size of the batch {@link #startDue} would start now; 0 if none. Changes nothing. */
   int dueSize(int maxActive) {
     return new DueBatches(this, status, now).size(maxActive);
+  }
+
+  /** The servers of the batch {@link #startDue} would start now; empty if none. */
+  List<String> dueServers(int maxActive) {
+    return new DueBatches(this, status, now).servers(maxActive);
   }
 
   // ---- counters -------------------------------------------------------------------------------

@@ -57,6 +57,19 @@ final class DueBatches {
     return waitingRetry() || next >= plan.batches() ? 0 : plan.rangeSize(next);
   }
 
+  /** The servers of the batch {@link #start} would start now; empty if none. Changes nothing. */
+  List<String> servers(int maxActive) {
+    if (ledger.active() >= maxActive) {
+      return List.of();
+    }
+    Optional<BatchAttempt> retry = dueRetry();
+    if (retry.isPresent()) {
+      return ledger.servers(retry.get());
+    }
+    int next = Tally.nz(status.getNextBatch());
+    return waitingRetry() || next >= plan.batches() ? List.of() : plan.members(next, null);
+  }
+
   private Optional<BatchAttempt> dueRetry() {
     return ledger.attempts().stream()
         .filter(a -> a.dueAt(now))

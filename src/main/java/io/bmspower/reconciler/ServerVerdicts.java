@@ -7,7 +7,6 @@ import io.bmspower.cloud.Job;
 import io.bmspower.cloud.JobStatus;
 import io.bmspower.cloud.ServerDetails;
 import io.bmspower.cloud.SubJob;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +40,7 @@ record ServerVerdicts(int succeeded, List<Failure> failed, List<String> again, S
       List<String> servers,
       Job job,
       Map<String, ServerDetails> states,
-      Instant submittedAt,
+      RebootBaseline since,
       boolean attemptsLeft) {
     Map<String, SubJob> byServer = subJobs(job);
     Builder v = new Builder();
@@ -56,7 +55,7 @@ record ServerVerdicts(int succeeded, List<Failure> failed, List<String> again, S
         v.judge(id, ErrorClassifier.classifySubJob(action, code), code, reason, attemptsLeft);
       } else if (!states.containsKey(id)) {
         v.failed.add(new Failure(id, "BMS.0040", "The server does not exist."));
-      } else if (provablyTaken(action, states.get(id), submittedAt)) {
+      } else if (provablyTaken(action, states.get(id), since)) {
         v.succeeded++;
       } else {
         String code = sub == null ? "NO_SUBJOB" : "NOT_FINISHED";
@@ -75,13 +74,13 @@ record ServerVerdicts(int succeeded, List<Failure> failed, List<String> again, S
       CloudAction action,
       List<String> servers,
       Map<String, ServerDetails> states,
-      Instant submittedAt) {
+      RebootBaseline since) {
     Builder v = new Builder();
     for (String id : servers) {
       ServerDetails d = states.get(id);
       if (d == null) {
         v.failed.add(new Failure(id, "BMS.0040", "The server does not exist."));
-      } else if (provablyTaken(action, d, submittedAt)) {
+      } else if (provablyTaken(action, d, since)) {
         v.succeeded++;
       } else {
         v.again.add(id);
@@ -91,23 +90,13 @@ record ServerVerdicts(int succeeded, List<Failure> failed, List<String> again, S
   }
 
   /** The server's state shows the action was taken (or is under way). */
-  static boolean provablyTaken(CloudAction action, ServerDetails d, Instant submittedAt) {
+  static boolean provablyTaken(CloudAction action, ServerDetails d, RebootBaseline since) {
     String task = d.taskState() == null ? "" : d.taskState().toLowerCase(Locale.ROOT);
     return switch (action) {
       case STOP -> d.isOff() || task.equals("powering-off");
       case START -> d.isOn() || task.equals("powering-on");
-      case REBOOT -> task.startsWith("reboot") || updatedSince(d, submittedAt);
+      case REBOOT -> task.startsWith("reboot") || since.updatedSince(d);
     };
-  }
-
-  private static boolean updatedSince(ServerDetails d, Instant since) {
-    try {
-      return since != null
-          && d.updated() != null
-          && !Instant.parse(d.updated()).isBefore(since.minusSeconds(1));
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private static Map<String, SubJob> subJobs(Job job) {

@@ -1,5 +1,6 @@
 package io.bmspower.reconciler;
 
+import io.bmspower.cloud.CloudAction;
 import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.ErrorClass;
 import io.bmspower.cloud.ErrorClassifier;
@@ -137,8 +138,15 @@ final class SubmissionProtocol {
     if (!budget.isZero()) {
       return budget;
     }
+    // Reboot: the baseline in the cloud's clock, read before the intent (a failed read throws:
+    // the pass is retried later and no intent is recorded).
+    String baseline =
+        key.action() == CloudAction.REBOOT
+            ? RebootBaseline.read(target.client(), pass.ledger().dueServers(limit))
+            : null;
     Holder holder = new Holder(identity, calls.gate().epoch());
     for (BatchAttempt a : pass.ledger().startDue(limit, holder)) {
+      a.baseline(baseline);
       pass.intentRecorded();
       CallTicket ticket = ticket(pass, a);
       var servers = pass.ledger().servers(a);

@@ -47,6 +47,12 @@ public class BatchStatus {
           + " servers' state decides, a grace period after the call.")
   private Boolean sent;
 
+  @JsonPropertyDescription(
+      "Reboot only: the latest 'updated' time among the batch's servers, read from the cloud"
+          + " before the intent (the cloud's clock). A server whose 'updated' is later than this"
+          + " was rebooted since, whatever the difference between the cloud's clock and ours.")
+  private String baselineUpdated;
+
   @JsonPropertyDescription("When the job ended (RFC 3339).")
   private String finishedAt;
 
@@ -143,6 +149,14 @@ public class BatchStatus {
     this.sent = sent;
   }
 
+  public String getBaselineUpdated() {
+    return baselineUpdated;
+  }
+
+  public void setBaselineUpdated(String baselineUpdated) {
+    this.baselineUpdated = baselineUpdated;
+  }
+
   public String getFinishedAt() {
     return finishedAt;
   }
@@ -217,6 +231,7 @@ public class BatchStatus {
         && Objects.equals(holder, that.holder)
         && Objects.equals(holderEpoch, that.holderEpoch)
         && Objects.equals(sent, that.sent)
+        && Objects.equals(baselineUpdated, that.baselineUpdated)
         && Objects.equals(finishedAt, that.finishedAt)
         && Objects.equals(message, that.message)
         && Objects.equals(succeeded, that.succeeded)
@@ -238,6 +253,7 @@ public class BatchStatus {
         holder,
         holderEpoch,
         sent,
+        baselineUpdated,
         finishedAt,
         message,
         succeeded,
