@@ -1,6 +1,8 @@
 package io.bmspower.chaos;
 
+import io.bmspower.config.Options;
 import io.bmspower.simulator.OpenBehaviour;
+import io.bmspower.testing.DeploymentsAsProcesses;
 import io.bmspower.testing.LocalControlPlane;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -30,15 +32,48 @@ public final class Chaos {
         --readings hostile        every hostile reading at once
         --fault-rates SPEC        faults, comma-separated: 5xx=P (--server-error-rate),
                                   drop=N (--drop-after-accept), throttle=EVERY/BURST (429 bursts)
+        --run-timeout DURATION    hard limit of each run, e.g. 10m (default: 67 s per kill + the
+                                  convergence deadline + 3 min); a run past it is SIGKILLed and
+                                  reported ABORTED
         --matrix                  one run per non-default reading of every open behaviour, then one
                                   with --readings hostile (faults and other options apply to each)
         --help                    this text
       Prints one line per run; exits 1 when any run has a duplicate, a lost job, a resource not
-      converged or a server in the wrong power state.
+      converged, a server in the wrong power state, or was ABORTED (hard limit passed, an error).
+      Every process a run starts (simulator, operator) is SIGKILLed by PID when the run ends, fails
+      or is aborted, and on Ctrl-C.
       """;
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(args, System.out));
+    Runtime.getRuntime().addShutdownHook(new Thread(Chaos::killOurJarChildren, "chaos-children"));
+    int code = run(args, System.out);
+    // Shutdown hooks (the control plane's stop among them) get 60 s; then the JVM ends regardless.
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(60_000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              Runtime.getRuntime().halt(code);
+            },
+            "chaos-halt");
+    halt.setDaemon(true);
+    halt.start();
+    System.exit(code);
+  }
+
+  /**
+   * Ctrl-C while an operator is starting (before its run recorded it): this JVM's own children that
+   * run the jar, by PID. The control plane's processes are stopped by its own hook.
+   */
+  private static void killOurJarChildren() {
+    String jar = DeploymentsAsProcesses.JAR.toAbsolutePath().toString();
+    ProcessHandle.current()
+        .children()
+        .filter(h -> h.info().arguments().map(a -> List.of(a).contains(jar)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   static int run(String[] args, PrintStream out) throws Exception {
@@ -73,6 +108,7 @@ public final class Chaos {
           labels.add("readings=" + r);
         }
         case "--fault-rates" -> base.faultArgs = faultArgs(value(args, ++i, a));
+        case "--run-timeout" -> base.runTimeout = Options.duration(value(args, ++i, a));
         default -> {
           return usageError(out, "unknown option " + a);
         }
@@ -107,14 +143,8 @@ public final class Chaos {
     LocalControlPlane.get();
     int failed = 0;
     for (ChaosRun.Config config : runs) {
-      ChaosRun.Result result;
-      try {
-        result = new ChaosRun(config).run();
-      } catch (Exception e) {
-        out.printf("%-32s | ERROR %s%n", config.label, e);
-        failed++;
-        continue;
-      }
+      ChaosRun run = new ChaosRun(config);
+      ChaosRun.Result result = run.runWithin(run.hardLimit());
       out.println(result.line());
       out.flush();
       if (!result.passed()) {

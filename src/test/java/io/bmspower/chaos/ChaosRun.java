@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,7 +50,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One chaos run, black-box: the simulator and the operator are processes of the jar; this class
@@ -90,8 +95,12 @@ final class ChaosRun {
     String label = "default";
     List<String> readingArgs = List.of();
 
+    /** The hard limit of one run; null: {@link ChaosRun#hardLimit()}. */
+    Duration runTimeout;
+
     Config with(String label, List<String> readingArgs) {
       Config c = new Config();
+      c.runTimeout = runTimeout;
       c.seed = seed;
       c.kills = kills;
       c.servers = servers;
@@ -115,13 +124,30 @@ final class ChaosRun {
       int notConverged,
       int wrong,
       int failedInStatus,
-      double wallSeconds) {
+      double wallSeconds,
+      String aborted) {
+
+    /** A run stopped at its hard limit: its counts are unknown, every resource not converged. */
+    static Result aborted(Config config, int kills, double wallSeconds, String why) {
+      return new Result(
+          config, kills, 0, config.resources, 0, 0, 0, 0, config.resources, 0, 0, wallSeconds, why);
+    }
 
     boolean passed() {
-      return twice == 0 && lost == 0 && notConverged == 0 && wrong == 0;
+      return aborted == null && twice == 0 && lost == 0 && notConverged == 0 && wrong == 0;
     }
 
     String line() {
+      if (aborted != null) {
+        return String.format(
+            Locale.ROOT,
+            "%-34s | kills %d | not converged %d (counts unknown) | wall %.1fs | ABORTED: %s",
+            config.label,
+            kills,
+            notConverged,
+            wallSeconds,
+            aborted);
+      }
       return String.format(
           Locale.ROOT,
           "%-34s | kills %d | servers %d in %d resources | calls %d/%d | twice %d | lost %d"
@@ -150,10 +176,25 @@ final class ChaosRun {
   static final int[] BATCH_SIZES = {25, 50, 100, 250, 1000};
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Fabric8 client bounds: no Kubernetes call of the runner waits longer (a dead API server). */
+  static final int KUBE_CONNECT_TIMEOUT_MS = 5_000;
+
+  static final int KUBE_REQUEST_TIMEOUT_MS = 10_000;
+
+  /** Every simulator and operator process any run of this JVM started and has not reaped. */
+  private static final Set<ProcessHandle> STARTED = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ChaosRun::killAllStarted, "chaos-kill-started"));
+  }
+
   private final Config config;
   private final Random random;
   private final Path work;
   private final SimulatorOptions simDefaults = new SimulatorOptions();
+  private final Set<ProcessHandle> mine = ConcurrentHashMap.newKeySet();
+  private volatile int killsDone;
 
   ChaosRun(Config config) {
     this.config = config;
@@ -161,6 +202,59 @@ final class ChaosRun {
     this.work =
         Path.of(
             "target/chaos", config.label.replaceAll("[^A-Za-z0-9=.-]", "_") + "-" + config.seed);
+  }
+
+  /** Where the run keeps details.txt, sim.log and the operators' logs. */
+  Path work() {
+    return work;
+  }
+
+  /**
+   * {@link #run()} with a hard limit: past {@code limit} the run is abandoned (its thread
+   * interrupted, its processes SIGKILLed by PID) and reported {@code ABORTED}, every resource
+   * counted not converged. An exception is reported the same way.
+   */
+  Result runWithin(Duration limit) throws InterruptedException {
+    long started = System.nanoTime();
+    FutureTask<Result> task = new FutureTask<>(this::run);
+    Thread worker = new Thread(task, "chaos-run-" + config.label);
+    worker.setDaemon(true);
+    worker.start();
+    String why;
+    try {
+      return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      why = "hard deadline of " + limit.toSeconds() + "s passed; see " + work;
+    } catch (ExecutionException e) {
+      why = "error " + e.getCause() + "; see " + work;
+    } finally {
+      task.cancel(true);
+      killMine();
+    }
+    worker.join(10_000);
+    return Result.aborted(config, killsDone, (System.nanoTime() - started) / 1e9, why);
+  }
+
+  /**
+   * The hard limit of a run: the creation window (a pause of at most 7 s and a restart of at most
+   * 60 s per kill), the convergence deadline, the settle wait and a margin.
+   */
+  Duration hardLimit() {
+    if (config.runTimeout != null) {
+      return config.runTimeout;
+    }
+    return Duration.ofSeconds(67L * config.kills).plus(convergeDeadline()).plusMinutes(3);
+  }
+
+  private Duration convergeDeadline() {
+    return Duration.ofMinutes(jobStartDelay().isZero() ? 3 : 5);
+  }
+
+  /** The simulator's job start delay under this run's readings (explicit switches win). */
+  Duration jobStartDelay() {
+    List<String> args = new ArrayList<>(config.readingArgs);
+    args.addAll(config.faultArgs);
+    return SimulatorOptions.parse(args.toArray(String[]::new), Map.of()).jobStartDelay;
   }
 
   Result run() throws Exception {
@@ -183,8 +277,8 @@ final class ChaosRun {
     simArgs.addAll(config.readingArgs);
     simArgs.addAll(config.faultArgs);
     List<Planned> plan = plan(BmsSimulator.inventory(config.servers, config.seed), stopped);
-    try (var sim = SimProcess.start(work, simArgs);
-        KubernetesClient kube = LocalControlPlane.get().newClient();
+    try (var sim = SimProcess.start(work, simArgs, mine);
+        KubernetesClient kube = boundedClient();
         PrintWriter details =
             new PrintWriter(Files.newBufferedWriter(work.resolve("details.txt")), true)) {
       String ns = "chaos-" + Long.toHexString(random.nextLong() & 0xffffffL);
@@ -201,17 +295,17 @@ final class ChaosRun {
           .create();
       details.println("simulator " + sim.baseUrl + " " + String.join(" ", simArgs));
       details.println("namespace " + ns);
+      List<String> operatorArgs = operatorArgs(ns, jobStartDelay());
+      details.println("operator " + String.join(" ", operatorArgs));
 
       // Kill schedule: after each (re)start, a seeded pause of 2-7 s, then SIGKILL and restart.
       List<Long> pauses = new ArrayList<>();
       for (int i = 0; i < config.kills; i++) {
         pauses.add(2000L + random.nextInt(5000));
       }
-      List<String> operatorArgs = operatorArgs(ns);
       Map<String, String> env = Map.of("BMS_IDENTITY", "chaos-operator-0");
       int restarts = 0;
-      OperatorProcess operator =
-          OperatorProcess.start("operator-" + restarts, work, env, operatorArgs);
+      OperatorProcess operator = startOperator("operator-" + restarts, env, operatorArgs);
       int kills = 0;
       try {
         long t0 = System.nanoTime();
@@ -221,16 +315,17 @@ final class ChaosRun {
           next = createDue(kube, ns, sim.baseUrl, plan, next, t0, killAt, details);
           sleepUntil(killAt);
           operator.kill();
+          STARTED.remove(operator.handle());
+          mine.remove(operator.handle());
           kills++;
+          killsDone = kills;
           details.printf("kill %d at %.1fs%n", kills, (System.nanoTime() - started) / 1e9);
-          operator = OperatorProcess.start("operator-" + (++restarts), work, env, operatorArgs);
+          operator = startOperator("operator-" + (++restarts), env, operatorArgs);
         }
         createDue(kube, ns, sim.baseUrl, plan, next, t0, Long.MAX_VALUE, details);
 
         // Converge: every resource terminal, then the servers settled.
-        boolean slow =
-            String.join(" ", config.readingArgs).matches(".*(job-start-delay|hostile).*");
-        long deadline = System.nanoTime() + Duration.ofMinutes(slow ? 5 : 3).toNanos();
+        long deadline = System.nanoTime() + convergeDeadline().toNanos();
         Map<String, BareMetalPowerAction> finals = statuses(kube, ns);
         while (System.nanoTime() < deadline && !allTerminal(finals, plan)) {
           Thread.sleep(1000);
@@ -243,9 +338,52 @@ final class ChaosRun {
         double wall = (System.nanoTime() - started) / 1e9;
         return judge(plan, finals, states, submissions, calls, kills, wall, details);
       } finally {
-        operator.terminate();
+        killMine();
       }
+    } finally {
+      killMine();
     }
+  }
+
+  private OperatorProcess startOperator(String name, Map<String, String> env, List<String> args)
+      throws IOException {
+    OperatorProcess p = OperatorProcess.start(name, work, env, args);
+    STARTED.add(p.handle());
+    mine.add(p.handle());
+    return p;
+  }
+
+  /** SIGKILL, by PID, to every process this run started that still runs. */
+  void killMine() {
+    for (ProcessHandle h : List.copyOf(mine)) {
+      h.destroyForcibly();
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // reaped or not, it was signalled
+      }
+      mine.remove(h);
+      STARTED.remove(h);
+    }
+  }
+
+  /** The shutdown hook (Ctrl-C, System.exit): SIGKILL to every process any run started. */
+  static void killAllStarted() {
+    for (ProcessHandle h : List.copyOf(STARTED)) {
+      h.destroyForcibly();
+    }
+  }
+
+  /** A client of the local control plane whose every call is bounded. */
+  static KubernetesClient boundedClient() {
+    io.fabric8.kubernetes.client.Config c =
+        io.fabric8.kubernetes.client.Config.fromKubeconfig(
+            LocalControlPlane.get().kubeConfigYaml());
+    c.setConnectionTimeout(KUBE_CONNECT_TIMEOUT_MS);
+    c.setRequestTimeout(KUBE_REQUEST_TIMEOUT_MS);
+    c.setRequestRetryBackoffLimit(1);
+    c.setRequestRetryBackoffInterval(500);
+    return new KubernetesClientBuilder().withConfig(c).build();
   }
 
   // ---- workload ------------------------------------------------------------------------------
@@ -350,22 +488,44 @@ final class ChaosRun {
     return next;
   }
 
+  static final Duration BATCH_MAX_WAIT = Duration.ofSeconds(3);
+  static final Duration MAX_INTENT_AGE = Duration.ofSeconds(5);
+  static final Duration CLOUD_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
   /**
-   * Short bounds, so a run takes minutes: an intent no live process knows is recovered 5 + 5 + 2 s
-   * after it was written. Leader election off: one instance, restarted at once as a kubelet
-   * restarts a container (same identity); with it on, every restart would first wait out its own
-   * Lease.
+   * The operator's {@code --ambiguous-grace} for a cloud whose jobs show {@code jobStartDelay}
+   * late. The operator assumes a job's servers show in transition within {@code
+   * cloud-request-timeout + ambiguous-grace} of its POST; the simulator shows nothing for the
+   * delay, then starts the sub-jobs one after another over as long again, so the last server moves
+   * up to twice the delay after the POST. Grace: twice the delay plus 5 s (2 s without a delay).
    */
-  private static List<String> operatorArgs(String ns) {
+  static Duration ambiguousGrace(Duration jobStartDelay) {
+    return jobStartDelay.isZero()
+        ? Duration.ofSeconds(2)
+        : jobStartDelay.multipliedBy(2).plusSeconds(5);
+  }
+
+  /**
+   * Short bounds, so a run takes minutes: an intent no live process knows is recovered {@code
+   * max-intent-age + cloud-request-timeout + ambiguous-grace} (5 + 5 + 2 s, or 5 + 5 + 45 s with 20
+   * s job start delays) after it was written. {@code --max-intent-age} exceeds {@code
+   * --batch-max-wait}, as the operator requires. Leader election off: one instance, restarted at
+   * once as a kubelet restarts a container (same identity); with it on, every restart would first
+   * wait out its own Lease.
+   */
+  static List<String> operatorArgs(String ns, Duration jobStartDelay) {
+    if (MAX_INTENT_AGE.compareTo(BATCH_MAX_WAIT) <= 0) {
+      throw new IllegalStateException("max-intent-age must exceed batch-max-wait");
+    }
     return List.of(
         "--namespaces", ns,
         "--health-port", "0",
         "--leader-election", "false",
         "--batch-linger", "1s",
-        "--batch-max-wait", "3s",
-        "--max-intent-age", "5s",
-        "--cloud-request-timeout", "5s",
-        "--ambiguous-grace", "2s",
+        "--batch-max-wait", BATCH_MAX_WAIT.toMillis() + "ms",
+        "--max-intent-age", MAX_INTENT_AGE.toMillis() + "ms",
+        "--cloud-request-timeout", CLOUD_REQUEST_TIMEOUT.toMillis() + "ms",
+        "--ambiguous-grace", ambiguousGrace(jobStartDelay).toMillis() + "ms",
         "--poll-interval-min", "500ms",
         "--poll-interval-max", "2s",
         "--retry-backoff-base", "500ms",
@@ -576,7 +736,8 @@ final class ChaosRun {
             notConverged,
             wrong,
             failedInStatus,
-            wall);
+            wall,
+            null);
     details.println(result.line());
     return result;
   }
@@ -600,7 +761,8 @@ final class ChaosRun {
       this.baseUrl = baseUrl;
     }
 
-    static SimProcess start(Path work, List<String> args) throws Exception {
+    static SimProcess start(Path work, List<String> args, Set<ProcessHandle> started)
+        throws Exception {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-jar");
@@ -608,6 +770,8 @@ final class ChaosRun {
       command.add("simulator");
       command.addAll(args);
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      STARTED.add(process.toHandle());
+      started.add(process.toHandle());
       CompletableFuture<String> url = new CompletableFuture<>();
       Path log = work.resolve("sim.log");
       Thread copier =
@@ -644,10 +808,12 @@ final class ChaosRun {
     }
 
     JsonNode stats() throws IOException, InterruptedException {
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String body =
           http.send(
-                  HttpRequest.newBuilder(URI.create(baseUrl + "/_sim/stats")).build(),
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/_sim/stats"))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
       return JSON.readTree(body);
@@ -657,8 +823,9 @@ final class ChaosRun {
     public void close() throws InterruptedException {
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      STARTED.remove(process.toHandle());
     }
   }
 }

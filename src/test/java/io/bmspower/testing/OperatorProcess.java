@@ -54,11 +54,17 @@ public final class OperatorProcess implements AutoCloseable {
     builder.environment().put("HOSTNAME", name);
     builder.environment().put("POD_NAME", name);
     OperatorProcess p = new OperatorProcess(name, builder.start(), log);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .failFast(() -> !p.process.isAlive())
-        .until(() -> p.log().contains("operator started"));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast(() -> !p.process.isAlive())
+          .until(() -> p.log().contains("operator started"));
+    } catch (RuntimeException | Error e) {
+      // Not started (or the wait was interrupted): leave no process behind.
+      p.process.destroyForcibly();
+      throw e;
+    }
     return p;
   }
 
@@ -82,6 +88,11 @@ public final class OperatorProcess implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** The process, to signal or reap it by PID. */
+  public ProcessHandle handle() {
+    return process.toHandle();
   }
 
   public boolean alive() {
