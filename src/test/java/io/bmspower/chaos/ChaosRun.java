@@ -281,7 +281,8 @@ final class ChaosRun {
         KubernetesClient kube = boundedClient();
         PrintWriter details =
             new PrintWriter(Files.newBufferedWriter(work.resolve("details.txt")), true)) {
-      String ns = "chaos-" + Long.toHexString(random.nextLong() & 0xffffffL);
+      // Unique per run (not from the seeded random): a matrix replays one seed in every run.
+      String ns = "chaos-" + java.util.UUID.randomUUID().toString().substring(0, 8);
       kube.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
       kube.resource(
