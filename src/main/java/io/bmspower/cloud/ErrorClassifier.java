@@ -40,7 +40,9 @@ public final class ErrorClassifier {
     }
     ErrorClass refusal = classify(httpStatus, c);
     boolean refusedBeforeExecution = RETRYABLE_CODES.contains(c) || BUSY_CODES.contains(c);
-    return refusal == ErrorClass.RETRYABLE && httpStatus >= 500 && !refusedBeforeExecution
+    // A 408 (the gateway gave up waiting) may, like a 5xx, come after the backend took the call.
+    boolean answerLost = httpStatus >= 500 || httpStatus == 408;
+    return refusal == ErrorClass.RETRYABLE && answerLost && !refusedBeforeExecution
         ? ErrorClass.AMBIGUOUS
         : refusal;
   }

@@ -133,7 +133,9 @@ final class BatchLedger {
             Reason.SUBMISSION_UNANSWERED, "batch " + a.index() + ": " + a.entry().getMessage());
       }
       case RETRYABLE -> {
-        if (!e.throttling() && failures + 1 >= maxAttempts) {
+        // Bounded only for the cloud's own refusals: an endpoint that cannot be reached (no HTTP
+        // answer) touched no server and is waited out, not charged to the batch.
+        if (!e.throttling() && e.httpStatus() > 0 && failures + 1 >= maxAttempts) {
           failAll(a, e, "refused %d time(s), giving up: ".formatted(failures + 1));
           return;
         }

@@ -148,6 +148,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   private void flushIfReady(CallKey key) {
     List<QueuedRequest> call;
+    boolean reserved;
     synchronized (this) {
       ArrayDeque<QueuedRequest> queue = tickets.queue(key);
       if (queue.isEmpty()) {
@@ -163,16 +164,20 @@ public final class SubmissionCoalescer implements AutoCloseable {
         return;
       }
       call = tickets.takeCall(key, window.maxParticipants());
+      // The permit leaves the pool with the call, in the same step: an admission in between must
+      // not count this call's permit as still free.
+      reserved = permits.take(key);
       if (!queue.isEmpty()) {
         later(key, window.nextLook());
       }
     }
-    executor.execute(() -> send(key, call));
+    executor.execute(() -> send(key, call, reserved));
   }
 
-  private void send(CallKey key, List<QueuedRequest> planned) {
+  private void send(CallKey key, List<QueuedRequest> planned, boolean reserved) {
     List<QueuedRequest> call = sendable(planned);
     if (call.isEmpty()) {
+      giveBack(key, reserved);
       return;
     }
     List<String> servers = new ArrayList<>();
@@ -182,10 +187,6 @@ public final class SubmissionCoalescer implements AutoCloseable {
         gate.notAfter(call.stream().map(QueuedRequest::intentAt).min(Instant::compareTo).get());
     CloudException error = null;
     String jobId = null;
-    boolean reserved;
-    synchronized (this) {
-      reserved = permits.take(key);
-    }
     try {
       BmsClient client = call.get(0).client();
       jobId =
@@ -206,17 +207,14 @@ public final class SubmissionCoalescer implements AutoCloseable {
       error = CloudException.network("submit", true, e);
     }
     if (error != null && CloudException.INTENT_EXPIRED.equals(error.code())) {
+      giveBack(key, reserved);
       gate.expired(call.size());
       withdrawn(call);
       return;
     }
     if (error != null && CloudException.LOCAL_BUDGET.equals(error.code())) {
       // Not sent: the requests wait, still withdrawable, until the budget frees.
-      if (reserved) {
-        synchronized (this) {
-          permits.giveBack(key);
-        }
-      }
+      giveBack(key, reserved);
       requeue(key, call, false, error.retryAfter());
       return;
     }
@@ -271,6 +269,13 @@ public final class SubmissionCoalescer implements AutoCloseable {
       CallKey key, List<QueuedRequest> call, boolean solo, Duration after) {
     tickets.requeue(key, call, solo, after);
     later(key, after);
+  }
+
+  /** A permit taken for a call that was not made after all stays for the next. */
+  private synchronized void giveBack(CallKey key, boolean reserved) {
+    if (reserved) {
+      permits.giveBack(key);
+    }
   }
 
   private void later(CallKey key, Duration after) {

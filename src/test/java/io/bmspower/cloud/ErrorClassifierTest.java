@@ -37,6 +37,7 @@ class ErrorClassifierTest {
     "504, APIGW.0203, AMBIGUOUS",
     "503, '', AMBIGUOUS",
     "500, '', AMBIGUOUS",
+    "408, '', AMBIGUOUS",
     "400, APIG.0203, AMBIGUOUS",
     "429, APIG.0308, RETRYABLE",
     "503, APIG.0308, RETRYABLE",

@@ -6,6 +6,7 @@ import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.cloud.CloudException;
 import io.bmspower.cloud.ErrorClass;
 import io.bmspower.simulator.SimulatorOptions;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,6 +38,28 @@ class OverloadTest {
           .allSatisfy(s -> assertThat(s.getCode()).isEqualTo("BMS.0212"));
       assertThat(f.cloud.submissions().values())
           .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
+    }
+  }
+
+  @Test
+  void anEndpointThatCannotBeReachedIsWaitedOutNotChargedToTheBatch() {
+    try (var f = new ReconcilerFixture(o -> {})) {
+      f.create("a", f.servers(0, 3), spec -> {});
+      // More refusals than retry.maxAttempts (3), none of which reached the cloud.
+      for (int i = 0; i < 5; i++) {
+        f.cloud.failNextSubmit(
+            CloudException.network("submit", false, new java.net.ConnectException("refused")));
+        f.passNoWait("a");
+        f.awaitIdle();
+        f.pass("a");
+        assertThat(f.api.get("a").getStatus().getPhase()).isNotEqualTo(Phase.Failed);
+        f.clock.advance(Duration.ofMinutes(2));
+      }
+
+      var status = f.runToEnd("a").getStatus();
+
+      assertThat(status.getPhase()).isEqualTo(Phase.Succeeded);
+      assertThat(f.cloud.submissions()).hasSize(3).allSatisfy((id, n) -> assertThat(n).isOne());
     }
   }
 
