@@ -1,5 +1,7 @@
 package io.bmspower.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.bmspower.config.OperatorSettings;
 import io.bmspower.testing.LocalControlPlane;
 import io.bmspower.testing.OperatorHarness;
@@ -69,29 +71,23 @@ final class HandoverBench {
     }
   }
 
-  private static long awaitMoreCalls(SimulatorFixture sim, long than, Duration atMost)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (System.nanoTime() < deadline) {
-      long calls = sim.stats().path("actionCalls").asLong();
-      if (calls > than) {
-        return calls;
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("no action call within " + atMost);
+  private static long awaitMoreCalls(SimulatorFixture sim, long than, Duration atMost) {
+    return await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> sim.stats().path("actionCalls").asLong(), calls -> calls > than);
   }
 
-  private static String awaitHolder(OperatorHarness h, String previous)
-      throws InterruptedException {
-    for (int i = 0; i < 1200; i++) {
-      Lease lease = h.client.leases().inNamespace(h.namespace).withName("bms-power-operator").get();
-      String holder = lease == null ? null : lease.getSpec().getHolderIdentity();
-      if (holder != null && !holder.isBlank() && !holder.equals(previous)) {
-        return holder;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("no new Lease holder within 2 minutes");
+  private static String awaitHolder(OperatorHarness h, String previous) {
+    return await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              Lease lease =
+                  h.client.leases().inNamespace(h.namespace).withName("bms-power-operator").get();
+              return lease == null ? null : lease.getSpec().getHolderIdentity();
+            },
+            holder -> holder != null && !holder.isBlank() && !holder.equals(previous));
   }
 }

@@ -55,19 +55,7 @@ class IntentBoundsTest {
     try (var f = new ReconcilerFixture(o -> {})) {
       f.create("a", f.servers(0, 5), spec -> {});
       var intentAt = f.clock.instant();
-      f.edit(
-          "a",
-          r -> {
-            var status = new BareMetalPowerActionStatus();
-            status.setStartTime(Rfc3339.format(intentAt));
-            status.setPlanOrder(BatchPlan.CANONICAL);
-            status.setNextBatch(1);
-            BatchStatus intent = BatchAttempt.planned(0, 1, 5, null, null).entry();
-            new BatchAttempt(intent).submitting(intentAt, new Holder("operator-1", null));
-            status.getBatches().add(intent);
-            r.setStatus(status);
-            return r;
-          });
+      f.edit("a", r -> withIntentOf(r, intentAt, new Holder("operator-1", null)));
 
       f.clock.advance(ReconcilerFixture.GRACE.plusSeconds(1));
       var early = f.pass("a");
