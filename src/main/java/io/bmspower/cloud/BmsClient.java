@@ -61,4 +61,20 @@ public interface BmsClient {
    * or, under another reading of the docs, a row offset (#2). {@code limit} is at most 1,000.
    */
   ServerPage listServers(int page, int limit);
+
+  /**
+   * As {@link #listServers(int, int)}, only servers carrying {@code tag} (one tag, exactly as the
+   * cloud shows it: {@code __type_baremetal} or {@code key=value}); a null or empty tag lists all.
+   * The cloud filters before paging ({@code tags} query parameter) and counts the tagged servers.
+   *
+   * <p>This default, for fakes, lists the unfiltered page and keeps its tagged servers: a page may
+   * then be short (even empty) with more pages after it, and {@code count} is the unfiltered one.
+   */
+  default ServerPage listServers(int page, int limit, String tag) {
+    ServerPage all = listServers(page, limit);
+    if (tag == null || tag.isEmpty()) {
+      return all;
+    }
+    return new ServerPage(all.count(), all.servers().stream().filter(s -> s.hasTag(tag)).toList());
+  }
 }

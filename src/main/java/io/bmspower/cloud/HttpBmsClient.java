@@ -138,8 +138,17 @@ public final class HttpBmsClient implements BmsClient {
 
   @Override
   public ServerPage listServers(int page, int limit) {
-    return ResponseParser.serverPage(
-        query("listServers", "/baremetalservers/detail?limit=" + limit + "&offset=" + page));
+    return listServers(page, limit, null);
+  }
+
+  /** The cloud filters: {@code tags=<tag>}, percent-encoded (RFC 3986) and signed as sent. */
+  @Override
+  public ServerPage listServers(int page, int limit, String tag) {
+    String query = "?limit=" + limit + "&offset=" + page;
+    if (tag != null && !tag.isEmpty()) {
+      query += "&tags=" + AkSkSigner.encode(tag);
+    }
+    return ResponseParser.serverPage(query("listServers", "/baremetalservers/detail" + query));
   }
 
   static ObjectNode actionBody(CloudAction action, List<String> serverIds) {

@@ -149,7 +149,21 @@ public final class ResponseParser {
         text(server, "OS-EXT-STS:task_state"),
         text(server, "OS-EXT-STS:vm_state"),
         power.canConvertToInt() ? Integer.valueOf(power.asInt()) : null,
-        text(server, "updated"));
+        text(server, "updated"),
+        text(server, "name"),
+        tags(server.path("tags")));
+  }
+
+  /** {@code ["__type_baremetal", "key=value", ...]}: the strings of the array; others skipped. */
+  private static List<String> tags(JsonNode tags) {
+    List<String> strings = new ArrayList<>();
+    tags.forEach(
+        tag -> {
+          if (tag.isTextual()) {
+            strings.add(tag.asText());
+          }
+        });
+    return strings;
   }
 
   public static ServerPage serverPage(JsonNode root) {

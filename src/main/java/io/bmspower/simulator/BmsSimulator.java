@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,44 @@ public final class BmsSimulator implements AutoCloseable {
   /** The server IDs a simulator with this inventory size and seed has, in order. */
   public static List<String> inventory(int size, long seed) {
     return SimulatedCloud.inventory(size, seed);
+  }
+
+  // ---- tags and names, for tests -------------------------------------------------------------
+
+  /** The IDs of the servers carrying this tag now ({@code key=value}), in inventory order. */
+  public List<String> serversTagged(String tag) {
+    return api.cloud().serversTagged(tag);
+  }
+
+  /**
+   * Tags these servers from now on, as the list's {@code tags} filter and the servers' JSON show. A
+   * key has one value: {@code key=v2} replaces {@code key=v1}. Every ID must name a server,
+   * otherwise {@link IllegalArgumentException} and nothing changes.
+   */
+  public void tag(Collection<String> ids, String tag) {
+    api.cloud().tag(ids, tag, true, clock.instant());
+  }
+
+  /**
+   * Removes the tag from these servers (those without it stay as they are); IDs as {@link #tag}.
+   */
+  public void untag(Collection<String> ids, String tag) {
+    api.cloud().tag(ids, tag, false, clock.instant());
+  }
+
+  /** The server's tags now, {@code __type_baremetal} first; null when there is no such server. */
+  public List<String> tags(String id) {
+    return api.cloud().tags(id);
+  }
+
+  /** The server's name ({@code bms-1} for the first of the inventory), or null. */
+  public String serverName(String id) {
+    return api.cloud().name(id);
+  }
+
+  /** The IDs of the servers with this name, in inventory order. */
+  public List<String> serversNamed(String name) {
+    return api.cloud().serversNamed(name);
   }
 
   @Override
@@ -354,10 +393,14 @@ public final class BmsSimulator implements AutoCloseable {
 
   private void listServers(HttpExchange exchange, URI uri, Instant now) {
     Map<String, String> query = query(uri.getRawQuery());
+    SimulatedCloud.ServerFilter filter =
+        new SimulatedCloud.ServerFilter(
+            query.get("name"), query.get("status"), query.get("flavor"), query.get("tags"));
     respond(
         exchange,
         "listServers",
-        api.servers(parseInt(query.get("offset"), 1), parseInt(query.get("limit"), 25), now));
+        api.servers(
+            filter, parseInt(query.get("offset"), 1), parseInt(query.get("limit"), 25), now));
   }
 
   // ---- stats ---------------------------------------------------------------------------------
@@ -425,19 +468,25 @@ public final class BmsSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * The query's parameters, the last of a name winning; decoded as the signature reads them: a
+   * {@code +} is a plus, not a blank.
+   */
   private static Map<String, String> query(String raw) {
     Map<String, String> q = new LinkedHashMap<>();
     if (raw != null) {
       for (String pair : raw.split("&")) {
         int eq = pair.indexOf('=');
         if (eq > 0) {
-          q.put(
-              pair.substring(0, eq),
-              java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+          q.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
         }
       }
     }
     return q;
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static int parseInt(String s, int fallback) {

@@ -272,17 +272,23 @@ final class SimulatedApi {
     return new Answer(200, answer);
   }
 
-  /**
-   * A page of the inventory, {@code limit} 1 to 1,000 (clamped); {@code offset} and {@code count}
-   * as the list-paging reading says.
-   */
+  /** {@link #servers(SimulatedCloud.ServerFilter, int, int, Instant)} without filters. */
   Answer servers(int offset, int limit, Instant now) {
+    return servers(SimulatedCloud.ServerFilter.NONE, offset, limit, now);
+  }
+
+  /**
+   * A page of the servers the filter keeps (filtered first, then paged), {@code limit} 1 to 1,000
+   * (clamped); {@code offset} and {@code count} as the list-paging reading says, {@code count}
+   * counting the filtered servers.
+   */
+  Answer servers(SimulatedCloud.ServerFilter filter, int offset, int limit, Instant now) {
     int size = Math.min(1000, Math.max(1, limit));
     int from =
         options.listPaging == SimulatorOptions.ListPaging.row_offset
             ? Math.max(0, offset)
             : (Math.max(1, offset) - 1) * size;
-    List<SimulatedCloud.Server> all = cloud.list(now);
+    List<SimulatedCloud.Server> all = cloud.list(filter, now);
     ArrayNode servers = JSON.createArrayNode();
     for (int i = from; i < Math.min(all.size(), from + size); i++) {
       servers.add(serverJson(all.get(i), now));
@@ -301,17 +307,24 @@ final class SimulatedApi {
     ObjectNode n = JSON.createObjectNode();
     synchronized (s) {
       boolean on = s.power == SimulatedCloud.Power.ON;
-      String taskState = s.taskState(now);
-      boolean rebooting = taskState != null && taskState.startsWith("reboot");
       n.put("id", s.id);
       n.put("name", s.name);
-      n.put("status", rebooting ? "HARD_REBOOT" : on ? "ACTIVE" : "SHUTOFF");
-      n.put("OS-EXT-STS:task_state", taskState);
+      n.put("status", s.status(now));
+      n.put("OS-EXT-STS:task_state", s.taskState(now));
       n.put("OS-EXT-STS:vm_state", on ? "active" : "stopped");
       n.put("OS-EXT-STS:power_state", on ? 1 : 4);
       n.put("locked", false);
       n.put("host_status", "UP");
       n.put("updated", s.updated(now).truncatedTo(ChronoUnit.SECONDS).toString());
+      // As the documented example: the flavor's figures are strings.
+      n.putObject("flavor")
+          .put("id", s.flavor)
+          .put("name", s.flavor)
+          .put("vcpus", "32")
+          .put("ram", "193047")
+          .put("disk", "9309");
+      ArrayNode tags = n.putArray("tags");
+      s.tags.forEach(tags::add);
     }
     return n;
   }

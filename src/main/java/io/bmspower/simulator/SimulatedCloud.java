@@ -4,8 +4,11 @@ import io.bmspower.cloud.CloudAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,6 +24,12 @@ final class SimulatedCloud {
 
   static final String UUID_PATTERN =
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+  /** The system tag every BMS carries (querying-details-about-bmss-list.rst). */
+  static final String BAREMETAL_TAG = "__type_baremetal";
+
+  /** Every simulated server's flavor ID (and name). */
+  static final String FLAVOR = "physical.s4.medium";
 
   private final SimulatorOptions options;
   private final Map<String, Server> servers = new LinkedHashMap<>();
@@ -48,6 +57,11 @@ final class SimulatedCloud {
       failing.add(inventoryOrder.get(i));
     }
     options.failServerIds.forEach(id -> failing.add(id.toLowerCase()));
+    for (SimulatorOptions.TagShare share : options.tags) {
+      for (String id : tagged(inventoryOrder, share, options.seed)) {
+        servers.get(id).tags.add(share.tag());
+      }
+    }
     this.jobIds = new Random(options.seed ^ 0x5eed);
     this.overloads = new Random(options.seed ^ 0x212);
   }
@@ -60,6 +74,18 @@ final class SimulatedCloud {
       ids.add(uuid(random));
     }
     return ids;
+  }
+
+  /**
+   * The servers {@code --tags} gives this tag: exactly round(share x size) of them, the first of a
+   * shuffle seeded from the seed and the tag, so that a tag's servers do not depend on the others.
+   */
+  static List<String> tagged(List<String> inventory, SimulatorOptions.TagShare share, long seed) {
+    List<String> shuffled = new ArrayList<>(inventory);
+    Collections.shuffle(
+        shuffled, new Random(seed ^ 0x7a95L ^ ((long) share.tag().hashCode() << 20)));
+    int n = (int) Math.min(shuffled.size(), Math.round(share.share() * shuffled.size()));
+    return shuffled.subList(0, n);
   }
 
   private static String uuid(Random random) {
@@ -79,13 +105,34 @@ final class SimulatedCloud {
   static final class Server {
     final String id;
     final String name;
+    final String flavor = FLAVOR;
     Power power = Power.ON;
     Transition transition;
     Instant updated = Instant.parse("2026-01-01T00:00:00Z");
 
+    /** Its tags, {@code key=value} or a system tag; guarded by the server. */
+    final Set<String> tags = new LinkedHashSet<>(List.of(BAREMETAL_TAG));
+
     Server(String id, String name) {
       this.id = id;
       this.name = name;
+    }
+
+    /** The status the API shows: HARD_REBOOT while a reboot shows, else ACTIVE or SHUTOFF. */
+    synchronized String status(Instant now) {
+      String taskState = taskState(now);
+      if (taskState != null && taskState.startsWith("reboot")) {
+        return "HARD_REBOOT";
+      }
+      return power == Power.ON ? "ACTIVE" : "SHUTOFF";
+    }
+
+    synchronized List<String> tags() {
+      return List.copyOf(tags);
+    }
+
+    synchronized boolean hasTag(String tag) {
+      return tags.contains(tag);
     }
 
     synchronized void settle(Instant now) {
@@ -189,9 +236,106 @@ final class SimulatedCloud {
   }
 
   synchronized List<Server> list(Instant now) {
-    List<Server> all = new ArrayList<>(servers.values());
-    all.forEach(s -> s.settle(now));
-    return all;
+    return list(ServerFilter.NONE, now);
+  }
+
+  /** The servers the filter keeps, in inventory order, as they are at {@code now}. */
+  synchronized List<Server> list(ServerFilter filter, Instant now) {
+    List<Server> kept = new ArrayList<>();
+    for (Server s : servers.values()) {
+      s.settle(now);
+      if (filter.matches(s, now)) {
+        kept.add(s);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * The list's filters ({@code name}, {@code status}, {@code flavor}, {@code tags}): each null or
+   * empty one keeps every server; the others are exact matches, {@code tag} one of the tags.
+   */
+  record ServerFilter(String name, String status, String flavor, String tag) {
+
+    static final ServerFilter NONE = new ServerFilter(null, null, null, null);
+
+    boolean matches(Server s, Instant now) {
+      synchronized (s) {
+        return (blank(name) || name.equals(s.name))
+            && (blank(status) || status.equals(s.status(now)))
+            && (blank(flavor) || flavor.equals(s.flavor))
+            && (blank(tag) || s.tags.contains(tag));
+      }
+    }
+
+    private static boolean blank(String v) {
+      return v == null || v.isEmpty();
+    }
+  }
+
+  // ---- tags and names, for tests -------------------------------------------------------------
+
+  /** The IDs of the servers carrying this tag, in inventory order. */
+  synchronized List<String> serversTagged(String tag) {
+    return servers.values().stream().filter(s -> s.hasTag(tag)).map(s -> s.id).toList();
+  }
+
+  /** The IDs of the servers with this name, in inventory order. */
+  synchronized List<String> serversNamed(String name) {
+    return servers.values().stream().filter(s -> s.name.equals(name)).map(s -> s.id).toList();
+  }
+
+  /**
+   * Adds the tag to these servers ({@code add}) or removes it. A key has one value, as on the
+   * cloud: adding {@code key=v2} replaces {@code key=v1}. Every ID must name a server (else nothing
+   * changes); a tag is one non-blank string without a comma.
+   */
+  synchronized void tag(Collection<String> ids, String tag, boolean add, Instant now) {
+    if (tag == null || tag.isBlank() || tag.contains(",")) {
+      throw new IllegalArgumentException("a tag is one non-blank string without a comma: " + tag);
+    }
+    List<Server> found = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (String id : ids) {
+      Server server = server(id, now);
+      if (server == null) {
+        unknown.add(id);
+      } else {
+        found.add(server);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("no such servers: " + String.join(",", unknown));
+    }
+    String key = tagKey(tag);
+    for (Server server : found) {
+      synchronized (server) {
+        if (add) {
+          server.tags.removeIf(t -> tagKey(t).equals(key));
+          server.tags.add(tag);
+        } else {
+          server.tags.remove(tag);
+        }
+      }
+    }
+  }
+
+  /** The key of a {@code key=value} tag; a tag without {@code =} is its own key. */
+  private static String tagKey(String tag) {
+    int eq = tag.indexOf('=');
+    return eq < 0 ? tag : tag.substring(0, eq);
+  }
+
+  /** The server's tags now, or null when there is no such server. */
+  synchronized List<String> tags(String id) {
+    Server server = servers.get(key(id));
+    return server == null ? null : server.tags();
+  }
+
+  /** The server's name, or null when there is no such server. */
+  synchronized String name(String id) {
+    Server server = servers.get(key(id));
+    return server == null ? null : server.name;
   }
 
   /** IDs of the request that do not exist. */

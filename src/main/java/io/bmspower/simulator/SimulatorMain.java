@@ -54,6 +54,11 @@ public final class SimulatorMain {
             + ")"
             + (options.acceptAnyUuid ? ", any UUID accepted" : ""));
     System.out.println(
+        "  tags:         __type_baremetal"
+            + options.tags.stream()
+                .map(t -> ", " + t.tag() + " on " + t.share())
+                .reduce("", String::concat));
+    System.out.println(
         "  job duration: "
             + options.jobDuration
             + ", rate limits "

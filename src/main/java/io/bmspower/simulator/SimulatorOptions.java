@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the simulator can be told, from flags ({@code --name value}) or environment variables
@@ -54,6 +56,7 @@ public final class SimulatorOptions {
   public int failAttempts = 0;
   public int dropAfterAccept = 0;
   public UnknownIdMode unknownIds = UnknownIdMode.reject;
+  public List<TagShare> tags = List.of();
 
   // The readings of what the documentation leaves open (OpenBehaviour); defaults: today's.
   public StateErrors stateErrors = StateErrors.subjob;
@@ -122,6 +125,12 @@ public final class SimulatorOptions {
     post,
     subjob
   }
+
+  /**
+   * {@code --tags}: {@code tag} (as {@code key=value}) on {@code share} of the inventory, (0,1];
+   * round(share x inventory size) servers, chosen by a shuffle seeded from the seed and the tag.
+   */
+  public record TagShare(String tag, double share) {}
 
   /** {@code --readings}: every switch of {@link OpenBehaviour} at once. */
   public enum Readings {
@@ -285,6 +294,12 @@ public final class SimulatorOptions {
         "reject: the POST fails with BMS.0040; fail: the sub-job fails (default reject)",
         (o, v) -> o.unknownIds = UnknownIdMode.valueOf(v));
     option(
+        "tags",
+        "KEY=VALUE:SHARE,...",
+        "cloud tags besides __type_baremetal (on every server): each KEY=VALUE on round(SHARE x"
+            + " --servers) servers, SHARE in (0,1], chosen from --seed; e.g. team=a:0.3,env=lab:0.5",
+        (o, v) -> o.tags = tagShares(v));
+    option(
         "readings",
         "default|hostile",
         "every switch below at its default or its hostile reading; explicit switches win",
@@ -427,6 +442,52 @@ public final class SimulatorOptions {
       throw new IllegalArgumentException("0 or more");
     }
     return n;
+  }
+
+  /**
+   * {@code key=value:share,...}: a non-empty key without {@code =}, a value (may be empty), a share
+   * in (0,1]; each key once. Throws naming the bad entry.
+   */
+  static List<TagShare> tagShares(String v) {
+    List<TagShare> shares = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (String raw : v.split(",", -1)) {
+      String entry = raw.trim();
+      if (entry.isEmpty()) {
+        throw new IllegalArgumentException("an empty entry");
+      }
+      int colon = entry.lastIndexOf(':');
+      if (colon < 0) {
+        throw badTag(entry, "no :SHARE");
+      }
+      String tag = entry.substring(0, colon).trim();
+      String share = entry.substring(colon + 1).trim();
+      int eq = tag.indexOf('=');
+      if (eq <= 0) {
+        throw badTag(entry, "the tag is not KEY=VALUE");
+      }
+      if (tag.chars().anyMatch(Character::isWhitespace)) {
+        throw badTag(entry, "the tag has a blank");
+      }
+      double p;
+      try {
+        p = Double.parseDouble(share);
+      } catch (NumberFormatException e) {
+        p = Double.NaN;
+      }
+      if (!(p > 0 && p <= 1)) {
+        throw badTag(entry, "SHARE '" + share + "' is not a decimal in (0,1]");
+      }
+      if (!keys.add(tag.substring(0, eq))) {
+        throw badTag(entry, "the key " + tag.substring(0, eq) + " is given twice");
+      }
+      shares.add(new TagShare(tag, p));
+    }
+    return List.copyOf(shares);
+  }
+
+  private static IllegalArgumentException badTag(String entry, String why) {
+    return new IllegalArgumentException("entry '" + entry + "': " + why);
   }
 
   private static int jobNotFoundStatus(String v) {

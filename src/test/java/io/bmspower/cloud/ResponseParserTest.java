@@ -3,6 +3,7 @@ package io.bmspower.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,64 @@ class ResponseParserTest {
     assertThat(stopping.isOff()).isFalse();
     assertThat(stopping.isOn()).isFalse();
     assertThat(stopping.isTransitioning()).isTrue();
+  }
+
+  @Test
+  void readsTheNameAndTagsOfAServer() {
+    ServerDetails server =
+        ResponseParser.server(
+            ResponseParser.tree(
+                "{\"id\":\"x\",\"name\":\"bms-test2\",\"status\":\"SHUTOFF\","
+                    + "\"tags\":[\"__type_baremetal\",\"_sys_enterprise_project_id=9dd1\","
+                    + "\"key1=value1\",\"three=3\"]}"));
+
+    assertThat(server.name()).isEqualTo("bms-test2");
+    assertThat(server.tags())
+        .containsExactly(
+            "__type_baremetal", "_sys_enterprise_project_id=9dd1", "key1=value1", "three=3");
+    assertThat(server.hasTag("key1=value1")).isTrue();
+    assertThat(server.hasTag("key1")).isFalse();
+    assertThat(server.hasAllTags(List.of("three=3", "__type_baremetal"))).isTrue();
+    assertThat(server.hasAllTags(List.of("three=3", "two=2"))).isFalse();
+    assertThat(server.hasAllTags(List.of())).isTrue();
+  }
+
+  @Test
+  void aMissingNullOrOddNameAndTagsAreToleratedAndTagsAreNeverNull() {
+    ServerDetails missing = ResponseParser.server(ResponseParser.tree("{\"id\":\"x\"}"));
+    ServerDetails nulls =
+        ResponseParser.server(ResponseParser.tree("{\"id\":\"x\",\"name\":null,\"tags\":null}"));
+    ServerDetails odd =
+        ResponseParser.server(
+            ResponseParser.tree(
+                "{\"id\":\"x\",\"name\":{\"a\":1},"
+                    + "\"tags\":[\"a=1\",null,3,{\"key\":\"b\"},[\"c\"],true,\"d=\"]}"));
+    ServerDetails notAnArray =
+        ResponseParser.server(ResponseParser.tree("{\"id\":\"x\",\"tags\":\"a=1\"}"));
+
+    assertThat(missing.name()).isNull();
+    assertThat(missing.tags()).isEmpty();
+    assertThat(nulls.name()).isNull();
+    assertThat(nulls.tags()).isEmpty();
+    assertThat(odd.name()).isNull();
+    assertThat(odd.tags()).containsExactly("a=1", "d=");
+    assertThat(notAnArray.tags()).isEmpty();
+    assertThat(missing.hasAllTags(List.of("a=1"))).isFalse();
+  }
+
+  @Test
+  void theSixFieldConstructorHasNoNameAndNoTags() {
+    ServerDetails old = new ServerDetails("id", "ACTIVE", null, "active", 1, "t");
+    ServerDetails nullTags = new ServerDetails("id", "ACTIVE", null, "active", 1, "t", "n", null);
+    ServerDetails nullTag =
+        new ServerDetails(
+            "id", "ACTIVE", null, "active", 1, "t", "n", java.util.Arrays.asList("a=1", null));
+
+    assertThat(old.name()).isNull();
+    assertThat(old.tags()).isEmpty();
+    assertThat(old.isOn()).isTrue();
+    assertThat(nullTags.tags()).isEmpty();
+    assertThat(nullTag.tags()).containsExactly("a=1");
   }
 
   @Test

@@ -115,6 +115,21 @@ public final class InProcessBmsClient implements BmsClient {
     return options;
   }
 
+  /** As {@link BmsSimulator#serversTagged}. */
+  public List<String> serversTagged(String tag) {
+    return api.cloud().serversTagged(tag);
+  }
+
+  /** As {@link BmsSimulator#tag}. */
+  public void tag(java.util.Collection<String> ids, String tag) {
+    api.cloud().tag(ids, tag, true, clock.instant());
+  }
+
+  /** As {@link BmsSimulator#untag}. */
+  public void untag(java.util.Collection<String> ids, String tag) {
+    api.cloud().tag(ids, tag, false, clock.instant());
+  }
+
   /** The answers behind this client, for a test that reads the wire's JSON. */
   SimulatedApi api() {
     return api;
@@ -162,6 +177,14 @@ public final class InProcessBmsClient implements BmsClient {
   public ServerPage listServers(int page, int limit) {
     return ResponseParser.serverPage(
         read("listServers", exchange("listServers", now -> api.servers(page, limit, now))));
+  }
+
+  /** Filtered by the simulated API, as over HTTP: before paging, {@code count} the tagged ones. */
+  @Override
+  public ServerPage listServers(int page, int limit, String tag) {
+    var filter = new SimulatedCloud.ServerFilter(null, null, null, tag);
+    return ResponseParser.serverPage(
+        read("listServers", exchange("listServers", now -> api.servers(filter, page, limit, now))));
   }
 
   /** Throttling and injected errors first, as the HTTP simulator after authentication. */

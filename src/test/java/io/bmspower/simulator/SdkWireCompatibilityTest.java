@@ -10,6 +10,8 @@ import com.huaweicloud.sdk.bms.v1.model.BatchRebootBaremetalServersRequest;
 import com.huaweicloud.sdk.bms.v1.model.BatchStartBaremetalServersRequest;
 import com.huaweicloud.sdk.bms.v1.model.BatchStopBaremetalServersRequest;
 import com.huaweicloud.sdk.bms.v1.model.ListBareMetalServerDetailsRequest;
+import com.huaweicloud.sdk.bms.v1.model.ListBareMetalServersRequest;
+import com.huaweicloud.sdk.bms.v1.model.ListBareMetalServersResponse;
 import com.huaweicloud.sdk.bms.v1.model.OsStartBody;
 import com.huaweicloud.sdk.bms.v1.model.OsStopBody;
 import com.huaweicloud.sdk.bms.v1.model.OsStopBodyType;
@@ -136,6 +138,37 @@ class SdkWireCompatibilityTest {
             .getServer();
     assertThat(on.getStatus()).isEqualTo(ServerDetails.StatusEnum.ACTIVE);
     assertThat(on.getOsEXTSTSPowerState()).isEqualTo(1);
+  }
+
+  @Test
+  void theSdkListsServersByTagNameStatusAndFlavorAndReadsTheirTagsAndFlavor() {
+    try (var tagged = SimulatorFixture.start(o -> o.set("tags", "team=a:0.2"))) {
+      BmsClient client = sdk(tagged, tagged.options.secretKey);
+      List<String> team = tagged.simulator.serversTagged("team=a");
+
+      ListBareMetalServersResponse byTag =
+          client.listBareMetalServers(
+              new ListBareMetalServersRequest()
+                  .withTags("team=a")
+                  .withStatus("ACTIVE")
+                  .withFlavor("physical.s4.medium")
+                  .withLimit(1000)
+                  .withOffset(1));
+      ListBareMetalServersResponse byName =
+          client.listBareMetalServers(new ListBareMetalServersRequest().withName("bms-3"));
+
+      assertThat(byTag.getCount()).isEqualTo(10);
+      assertThat(byTag.getServers())
+          .extracting(s -> s.getId().toString())
+          .containsExactlyElementsOf(team);
+      ServerDetails first = byTag.getServers().get(0);
+      assertThat(first.getTags()).containsExactly("__type_baremetal", "team=a");
+      assertThat(first.getFlavor().getId()).isEqualTo("physical.s4.medium");
+      assertThat(first.getName()).isEqualTo(tagged.simulator.serverName(team.get(0)));
+      assertThat(byName.getServers())
+          .extracting(s -> s.getId().toString())
+          .containsExactly(tagged.simulator.inventory().get(2));
+    }
   }
 
   @Test
