@@ -5,6 +5,7 @@ SHELL := /usr/bin/env bash
 MVN ?= mvn -B -ntp
 JAR := target/bms-power-operator.jar
 CRD := baremetalpoweractions.bmspower.io-v1.yml
+POLICY_CRD := baremetalpowerpolicies.bmspower.io-v1.yml
 # Without Go the control plane cannot be compiled; let kube-api-test download it instead.
 ifeq ($(shell command -v go 2>/dev/null),)
 export BMS_KUBE_API_TEST_DOWNLOAD := true
@@ -23,10 +24,9 @@ fmt: ## Format the Java sources (google-java-format through spotless).
 	$(MVN) -q spotless:apply
 
 .PHONY: crds
-crds: ## Regenerate the CRD from the Java types into crds/.
+crds: ## Regenerate the CRDs from the Java types into crds/ and the chart.
 	$(MVN) -q process-classes -Dspotless.check.skip=true
-	cp target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
-	cp crds/$(CRD) helm/bms-power-operator/crds/$(CRD)
+	for f in $(CRD) $(POLICY_CRD); do cp target/classes/META-INF/fabric8/$$f crds/$$f && cp crds/$$f helm/bms-power-operator/crds/$$f; done
 
 .PHONY: test-env
 test-env: ## Compile kube-apiserver, kubectl, etcd and helm for the tests (once per machine; idempotent).
@@ -81,9 +81,9 @@ run: build ## Run the operator against the cluster in KUBECONFIG (RUN_ARGS for f
 	java -jar $(JAR) $(RUN_ARGS)
 
 .PHONY: install
-install: ## Install the CRD into the cluster in KUBECONFIG.
-	kubectl apply -f crds/$(CRD)
+install: ## Install the CRDs into the cluster in KUBECONFIG.
+	kubectl apply -f crds/$(CRD) -f crds/$(POLICY_CRD)
 
 .PHONY: uninstall
-uninstall: ## Remove the CRD (delete your BareMetalPowerAction resources first).
-	kubectl delete -f crds/$(CRD)
+uninstall: ## Remove the CRDs (delete your BareMetalPowerAction resources first).
+	kubectl delete -f crds/$(CRD) -f crds/$(POLICY_CRD)

@@ -4,6 +4,7 @@ import io.bmspower.cloud.CloudClients;
 import io.bmspower.config.OperatorSettings;
 import io.bmspower.reconciler.BareMetalPowerActionReconciler;
 import io.bmspower.reconciler.CallGate;
+import io.bmspower.reconciler.FairShare;
 import io.bmspower.reconciler.LeaseFence;
 import io.bmspower.reconciler.ReconcileHooks;
 import io.bmspower.reconciler.ReconcilerSettings;
@@ -177,7 +178,8 @@ public final class OperatorMain {
                 fence,
                 why -> metrics.requestDropped(why.name().toLowerCase())),
             hooks,
-            clock);
+            clock,
+            new FairShare(settings.fairShare, settings.budgetAging, metrics::budgetGranted));
     stopSending.set(coalescer::close);
     BareMetalPowerActionReconciler reconciler =
         new BareMetalPowerActionReconciler(

@@ -77,6 +77,23 @@ public final class OperatorMetrics {
         .increment();
   }
 
+  /**
+   * bms_budget_grants_total and bms_budget_wait_seconds by namespace: permits of the action budget
+   * granted, and how long each waited for its turn.
+   */
+  public void budgetGranted(String namespace, Duration waited) {
+    Timer.builder("bms.budget.wait")
+        .description("Time a resource waited for a permit of the action budget, by namespace")
+        .tag("namespace", namespace)
+        .register(registry)
+        .record(waited);
+    Counter.builder("bms.budget.grants")
+        .description("Permits of the action budget granted, by namespace")
+        .tag("namespace", namespace)
+        .register(registry)
+        .increment();
+  }
+
   /** bms_jobs_in_flight: cloud jobs being polled. */
   public void jobsInFlight(Supplier<Number> jobs) {
     registry.gauge("bms.jobs.in.flight", jobs, s -> s.get().doubleValue());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.bmspower.api.v1alpha1.BareMetalPowerPolicy;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.List;
  * Adds to the generated CRD what fabric8's CRD generator cannot emit: {@code
  * x-kubernetes-list-type: set} on {@code spec.servers}, so the API server rejects duplicate IDs in
  * linear time (a CEL uniqueness rule is quadratic and exceeds the cost budget at 10,000 items).
- * Runs at build time on the generator's output; idempotent.
+ * Runs at build time on the generator's output (both CRDs; printer columns in declared order);
+ * idempotent.
  */
 public final class CrdPostProcessor {
 
@@ -33,18 +35,19 @@ public final class CrdPostProcessor {
   private CrdPostProcessor() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      throw new IllegalArgumentException("usage: CrdPostProcessor <generated-crd.yml>");
+    if (args.length == 0) {
+      throw new IllegalArgumentException("usage: CrdPostProcessor <generated-crd.yml>...");
     }
-    Path crd = Path.of(args[0]);
-    Files.writeString(crd, process(Files.readString(crd)));
+    for (String arg : args) {
+      Path crd = Path.of(arg);
+      Files.writeString(crd, process(Files.readString(crd)));
+    }
   }
 
   /** The generator sorts printer columns by name; kubectl shows them in the order declared. */
-  private static void orderPrinterColumns(ObjectNode version) {
+  private static void orderPrinterColumns(ObjectNode version, Class<?> type) {
     List<String> declared =
-        Arrays.stream(
-                BareMetalPowerAction.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+        Arrays.stream(type.getAnnotationsByType(AdditionalPrinterColumn.class))
             .map(AdditionalPrinterColumn::name)
             .toList();
     List<JsonNode> columns = new ArrayList<>();
@@ -55,13 +58,18 @@ public final class CrdPostProcessor {
 
   public static String process(String crdYaml) throws IOException {
     JsonNode crd = YAML.readTree(crdYaml);
+    boolean action =
+        crd.path("spec").path("names").path("kind").asText().equals("BareMetalPowerAction");
     for (JsonNode version : crd.path("spec").path("versions")) {
-      JsonNode servers = version.at("/schema/openAPIV3Schema/properties/spec/properties/servers");
-      if (!(servers instanceof ObjectNode)) {
-        throw new IllegalStateException("generated CRD has no spec.servers schema");
+      if (action) {
+        JsonNode servers = version.at("/schema/openAPIV3Schema/properties/spec/properties/servers");
+        if (!(servers instanceof ObjectNode)) {
+          throw new IllegalStateException("generated CRD has no spec.servers schema");
+        }
+        ((ObjectNode) servers).put("x-kubernetes-list-type", "set");
       }
-      ((ObjectNode) servers).put("x-kubernetes-list-type", "set");
-      orderPrinterColumns((ObjectNode) version);
+      orderPrinterColumns(
+          (ObjectNode) version, action ? BareMetalPowerAction.class : BareMetalPowerPolicy.class);
     }
     return "# Generated from io.bmspower.api.v1alpha1 by `make crds`; do not edit.\n"
         + YAML.writeValueAsString(crd);

@@ -46,6 +46,8 @@ public final class OperatorSettings {
   public Duration leaseRenewDeadline = Duration.ofSeconds(10);
   public Duration leaseRetryPeriod = Duration.ofSeconds(2);
   public String identity;
+  public boolean fairShare = true;
+  public Duration budgetAging = Duration.ofMinutes(2);
 
   private static final Options<OperatorSettings> OPTIONS = new Options<>("BMS_");
 
@@ -85,6 +87,18 @@ public final class OperatorSettings {
         "N",
         "job polls and server queries per minute per (endpoint, project) (default 1600; the cloud allows 2000)",
         (s, v) -> s.queriesPerMinute = Options.positive(v));
+    setting(
+        "fair-share",
+        "BOOL",
+        "grant the action budget across namespaces by their policies' budgetShare, and within one by"
+            + " spec.priority; false: whoever asks first (default true)",
+        (s, v) -> s.fairShare = Options.bool(v));
+    setting(
+        "budget-aging",
+        "DURATION",
+        "an action waiting longer than this for the budget goes before its namespace's others,"
+            + " whatever their priority (default 2m)",
+        (s, v) -> s.budgetAging = Options.duration(v));
     setting(
         "cloud-request-timeout",
         "DURATION",
@@ -281,6 +295,10 @@ public final class OperatorSettings {
         + tlsInsecureSkipVerify
         + " maxActiveJobsPerResource="
         + maxActiveJobsPerResource
+        + " fairShare="
+        + fairShare
+        + " budgetAging="
+        + budgetAging
         + " pollInterval="
         + pollIntervalMin
         + ".."

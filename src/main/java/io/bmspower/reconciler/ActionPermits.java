@@ -22,13 +22,16 @@ final class ActionPermits {
   private final Map<CallKey, Integer> held = new HashMap<>();
   private final Map<CallKey, Map<String, Admitted>> admitted = new HashMap<>();
   private final long admissionTtlNanos;
+  private final FairShare fairShare;
 
   /**
    * @param admissionTtl how long an admission counts without its request arriving (the pass's
    *     status write failed, say)
+   * @param fairShare who gets a permit the budget frees, when several wait
    */
-  ActionPermits(Duration admissionTtl) {
+  ActionPermits(Duration admissionTtl, FairShare fairShare) {
     this.admissionTtlNanos = admissionTtl.toNanos();
+    this.fairShare = fairShare;
   }
 
   /**
@@ -37,7 +40,7 @@ final class ActionPermits {
    */
   Duration admit(
       CallKey key,
-      String uid,
+      FairShare.Claim claim,
       int servers,
       Collection<QueuedRequest> queued,
       int maxParticipants,
@@ -45,6 +48,7 @@ final class ActionPermits {
       long now) {
     Map<String, Admitted> waiting = admitted.computeIfAbsent(key, k -> new HashMap<>());
     waiting.values().removeIf(a -> now - a.atNanos() > admissionTtlNanos);
+    String uid = claim.uid();
     waiting.remove(uid);
     List<Integer> sizes = new ArrayList<>();
     int soloCalls = 0;
@@ -59,14 +63,21 @@ final class ActionPermits {
     sizes.add(servers);
     int needed = soloCalls + callsNeeded(sizes, maxParticipants);
     while (held.getOrDefault(key, 0) < needed) {
-      Duration wait = client.reserveActionCall();
+      Duration wait = fairShare.reserve(key.endpoint(), claim, client::reserveActionCall, now);
       if (!wait.isZero()) {
         return wait;
       }
       held.merge(key, 1, Integer::sum);
     }
+    fairShare.leave(uid);
     waiting.put(uid, new Admitted(servers, now));
     return Duration.ZERO;
+  }
+
+  /** The resource is gone or done: it no longer waits for the budget. */
+  void forget(String uid) {
+    fairShare.leave(uid);
+    admitted.values().forEach(w -> w.remove(uid));
   }
 
   /** The admitted request is queued now: it is counted there. */

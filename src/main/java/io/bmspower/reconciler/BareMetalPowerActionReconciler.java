@@ -49,6 +49,8 @@ public class BareMetalPowerActionReconciler
   private final SubmissionProtocol protocol;
   private final PassRecorder recorder;
   private final Deletion deletion;
+  private final PolicyAdmission admission;
+  private final CredentialsTrouble waiting;
   private final BatchLedger.Backoff backoff;
 
   public BareMetalPowerActionReconciler(
@@ -72,7 +74,8 @@ public class BareMetalPowerActionReconciler
         StatusWriter.of(kubernetes, metrics),
         new EventRecorder(kubernetes, clock),
         metrics,
-        hooks);
+        hooks,
+        Tenancy.of(kubernetes));
   }
 
   /** With every collaborator given: unit tests use fakes for the cloud, the writer and events. */
@@ -85,12 +88,15 @@ public class BareMetalPowerActionReconciler
       StatusWriter writer,
       Reports.EventSink events,
       OperatorMetrics metrics,
-      ReconcileHooks hooks) {
+      ReconcileHooks hooks,
+      Tenancy.Source policies) {
     this.settings = settings;
     this.clock = clock;
     this.resolver = resolver;
+    this.admission = new PolicyAdmission(new Tenancy(policies, clock), resolver);
+    this.waiting = new CredentialsTrouble(settings, resolver);
     this.observer = new JobObserver(jobs, hooks, settings.sentCallGrace());
-    this.protocol = new SubmissionProtocol(calls, settings, hooks);
+    this.protocol = new SubmissionProtocol(calls, settings, hooks, admission::share);
     this.recorder = new PassRecorder(writer, events, metrics, hooks);
     this.deletion = new Deletion(settings, resolver, observer, protocol, recorder);
     Backoff retries = new Backoff(settings.retryBackoffBase(), settings.retryBackoffCap());
@@ -134,12 +140,22 @@ public class BareMetalPowerActionReconciler
   /** Observe, decide, record intents: the pass design.md describes. Returns when to come back. */
   private Duration decide(Pass pass, Collection<BareMetalPowerAction> live) {
     pass.acceptIfFirst();
+    var verdict = admission.check(pass, null);
+    if (verdict.refused()) {
+      return null;
+    }
     Resolution target = resolver.resolve(pass.resource());
     if (!target.ok()) {
-      return waitForAPerson(pass, target);
+      return waiting.forAPerson(pass, target);
     }
     pass.status().credentialsValid(target.message());
     try {
+      if (verdict.needsServerData()
+          && admission
+              .check(pass, ServerDirectory.lookup(target.client(), pass.ledger().plan().servers()))
+              .refused()) {
+        return null;
+      }
       if (pass.dryRun()) {
         var existing = ServerDirectory.lookup(target.client(), pass.ledger().plan().servers());
         pass.dryRunReport(new HashSet<>(existing.keySet()));
@@ -148,7 +164,7 @@ public class BareMetalPowerActionReconciler
       observer.observe(pass.ledger(), target.client(), pass.now());
       CloudException refused = protocol.collect(pass, target);
       if (refused != null) {
-        return credentialsRefused(pass, target, refused);
+        return waiting.credentialsRefused(pass, target, refused);
       }
       protocol.recover(pass, target);
       if (pass.deadlinePassed()) {
@@ -170,7 +186,7 @@ public class BareMetalPowerActionReconciler
       return budget == null || wake == null || wake.compareTo(budget) <= 0 ? wake : budget;
     } catch (CloudException e) {
       if (e.errorClass() == ErrorClass.CREDENTIALS) {
-        return credentialsRefused(pass, target, e);
+        return waiting.credentialsRefused(pass, target, e);
       }
       LOG.atInfo()
           .setMessage("cloud call failed; the pass is retried")
@@ -186,43 +202,6 @@ public class BareMetalPowerActionReconciler
                   + "); retrying by itself");
       return e.retryAfter() != null ? e.retryAfter() : settings.pollIntervalMax();
     }
-  }
-
-  private Duration waitForAPerson(Pass pass, Resolution target) {
-    pass.ledger().count();
-    if (target.settingsMissing()) {
-      pass.status().cloudSettingsMissing(target.message());
-      return settings.credentialsRecheck().multipliedBy(4);
-    }
-    if (!pass.status().credentialsInvalidFor(target.problem())) {
-      pass.reports().warning(target.problem(), target.message());
-    }
-    pass.status().credentialsInvalid(target.problem(), target.message());
-    return settings.credentialsRecheck();
-  }
-
-  private Duration credentialsRefused(Pass pass, Resolution target, CloudException e) {
-    if (e.clockSkew() || e.akLocked()) { // not the Secret's fault: nothing pinned as refused
-      String message =
-          BatchLedger.describe(e)
-              + (e.akLocked()
-                  ? ": the cloud locked the access key after repeated failed signatures; the lock"
-                      + " passes by itself (5 minutes). Retrying with the same Secret"
-                  : ": the cloud refused the request's signing time; this node's clock and the"
-                      + " cloud's differ by more than 15 minutes; fix the clock (NTP), the Secret"
-                      + " is not the problem. Retrying by itself");
-      pass.ledger().count();
-      if (!pass.status().credentialsInvalidFor(Reason.CLOCK_SKEW)) {
-        pass.reports().warning(Reason.CLOCK_SKEW, message);
-      }
-      pass.status().credentialsInvalid(Reason.CLOCK_SKEW, message);
-      return settings.credentialsRecheck();
-    }
-    String message = resolver.refused(pass.resource(), target, BatchLedger.describe(e));
-    pass.ledger().count();
-    pass.status().credentialsInvalid(Reason.CREDENTIALS_REJECTED, message);
-    pass.reports().warning(Reason.CREDENTIALS_REJECTED, message);
-    return settings.credentialsRecheck();
   }
 
   /**

@@ -109,6 +109,19 @@ final class CloudTargetResolver {
     return message;
   }
 
+  /**
+   * The resource names no Secret and falls back to an operator default in another namespace ({@code
+   * --default-credentials-secret NS/NAME}): the platform's credentials, not its own.
+   */
+  boolean usesOperatorDefault(BareMetalPowerAction resource) {
+    CloudSpec cloud = resource.getSpec().getCloud();
+    String secret = settings.defaultCredentialsSecret();
+    return (cloud == null || cloud.getCredentialsSecretRef() == null)
+        && secret != null
+        && secret.contains("/")
+        && !secret.substring(0, secret.indexOf('/')).equals(resource.getMetadata().getNamespace());
+  }
+
   void forget(BareMetalPowerAction resource) {
     refused.remove(resource.getMetadata().getUid());
   }

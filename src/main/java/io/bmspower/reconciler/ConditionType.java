@@ -10,6 +10,7 @@ enum ConditionType {
   Reconciling,
   Stalled,
   Accepted,
+  Permitted,
   CredentialsValid,
   Progressing,
   Complete,

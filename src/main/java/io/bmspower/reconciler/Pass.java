@@ -157,6 +157,16 @@ final class Pass {
     reports.normal(Reason.ACCEPTED, message);
   }
 
+  void permitted(String reason, String message) {
+    status.permitted(reason, message);
+  }
+
+  /** Outside every grant of its namespace's policies: ends Failed before any action call. */
+  void notPermitted(String message) {
+    status.notPermitted(message);
+    finish(Phase.Failed, Reason.NOT_PERMITTED, message);
+  }
+
   boolean deadlinePassed() {
     Long seconds = spec().getActiveDeadlineSeconds();
     return seconds != null

@@ -26,6 +26,12 @@ final class Reason {
   /** The cloud refused the request's signing time: the clocks differ, the Secret is fine. */
   static final String CLOCK_SKEW = "ClockSkew";
 
+  /** Policy admission: granted by a policy, no policy selects the namespace, or refused. */
+  static final String GRANTED = "Granted";
+
+  static final String NO_POLICY = "NoPolicy";
+  static final String NOT_PERMITTED = "NotPermitted";
+
   static final String CLOUD_UNAVAILABLE = "CloudUnavailable";
   static final String RECONCILE_ERROR = "ReconcileError";
   static final String BATCH_SUBMITTED = "BatchSubmitted";

@@ -36,6 +36,19 @@ final class StatusFactory {
     set(ConditionType.Accepted, true, Reason.ACCEPTED, message);
   }
 
+  /** The namespace's policies permit this action (checked once, before any action call). */
+  void permitted(String reason, String message) {
+    set(ConditionType.Permitted, true, reason, message);
+  }
+
+  boolean isPermitted() {
+    return find(ConditionType.Permitted).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  void notPermitted(String message) {
+    set(ConditionType.Permitted, false, Reason.NOT_PERMITTED, message);
+  }
+
   void cloudSettingsMissing(String message) {
     set(ConditionType.Accepted, false, Reason.CLOUD_SETTINGS_MISSING, message);
     waitingForAPerson(Reason.CLOUD_SETTINGS_MISSING, message);

@@ -54,11 +54,25 @@ public final class SubmissionCoalescer implements AutoCloseable {
       CallGate gate,
       ReconcileHooks hooks,
       Clock clock) {
+    this(linger, maxWait, maxParticipants, gate, hooks, clock, FairShare.byDefault());
+  }
+
+  /**
+   * @param fairShare who gets a permit of the action budget when several resources wait
+   */
+  public SubmissionCoalescer(
+      Duration linger,
+      Duration maxWait,
+      int maxParticipants,
+      CallGate gate,
+      ReconcileHooks hooks,
+      Clock clock,
+      FairShare fairShare) {
     this.window = new MergeWindow(linger, maxWait, maxParticipants);
     this.gate = gate;
     this.hooks = hooks;
     this.clock = clock;
-    this.permits = new ActionPermits(gate.maxIntentAge());
+    this.permits = new ActionPermits(gate.maxIntentAge(), fairShare);
     this.executor =
         Executors.newScheduledThreadPool(
             2,
@@ -73,10 +87,10 @@ public final class SubmissionCoalescer implements AutoCloseable {
    * May a resource record the intent of a batch of {@code servers} for this key now? {@link
    * Duration#ZERO} when its call has a permit of the action budget, else how long to wait.
    */
-  synchronized Duration admit(CallKey key, String uid, int servers, BmsClient client) {
+  synchronized Duration admit(CallKey key, FairShare.Claim claim, int servers, BmsClient client) {
     ArrayDeque<QueuedRequest> queued = tickets.queue(key);
     return permits.admit(
-        key, uid, servers, queued, window.maxParticipants(), client, System.nanoTime());
+        key, claim, servers, queued, window.maxParticipants(), client, System.nanoTime());
   }
 
   /** Queues a request whose intent is already recorded. */
@@ -134,6 +148,7 @@ public final class SubmissionCoalescer implements AutoCloseable {
   /** The resource is gone: withdraw what is queued, forget its outcomes and late answers. */
   synchronized void forget(String uid) {
     tickets.forget(uid);
+    permits.forget(uid);
   }
 
   /** A request of this resource still waits to be sent (for partners or for the budget). */

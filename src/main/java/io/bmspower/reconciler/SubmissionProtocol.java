@@ -28,8 +28,16 @@ final class SubmissionProtocol {
   /** Refusals per attempt (uid/index/attempt) for the backoff; in memory only. */
   private final Map<CallTicket, Integer> refusals = new ConcurrentHashMap<>();
 
-  SubmissionProtocol(SubmissionCoalescer calls, ReconcilerSettings settings, ReconcileHooks hooks) {
+  /** Namespace -> its weight in the action budget's fair share. */
+  private final java.util.function.ToIntFunction<String> shares;
+
+  SubmissionProtocol(
+      SubmissionCoalescer calls,
+      ReconcilerSettings settings,
+      ReconcileHooks hooks,
+      java.util.function.ToIntFunction<String> shares) {
     this.calls = calls;
+    this.shares = shares;
     this.grace = settings.sentCallGrace();
     this.unknownIntentGrace = settings.unknownIntentGrace();
     this.identity = settings.identity();
@@ -134,7 +142,12 @@ final class SubmissionProtocol {
       return null;
     }
     // The budget's permit before the intent: a recorded intent never waits for the budget.
-    Duration budget = calls.admit(key, pass.uid(), size, target.client());
+    String namespace = pass.resource().getMetadata().getNamespace();
+    Integer priority = pass.spec().getPriority();
+    var claim =
+        new FairShare.Claim(
+            pass.uid(), namespace, shares.applyAsInt(namespace), priority == null ? 0 : priority);
+    Duration budget = calls.admit(key, claim, size, target.client());
     if (!budget.isZero()) {
       return budget;
     }

@@ -82,6 +82,11 @@ public final class Bench {
                 new Scenario(100, 5, false));
     int code = 0;
     try {
+      if (List.of(args).contains("--fairness-only")) {
+        List<String> fairness = new FairnessBench().run();
+        fairness.forEach(System.out::println);
+        System.exit(fairness.stream().anyMatch(l -> l.contains("MISSED")) ? 1 : 0);
+      }
       if (List.of(args).contains("--handover-only")) {
         String handover = new HandoverBench().run();
         System.out.println(handover);
@@ -128,6 +133,10 @@ public final class Bench {
     String handover = new HandoverBench().run();
     System.out.println(handover);
     failures += handover.contains("MISSED") ? 1 : 0;
+    for (String line : new FairnessBench().run()) {
+      System.out.println(line);
+      failures += line.contains("MISSED") ? 1 : 0;
+    }
     System.out.println(
         failures == 0
             ? "bench: every target holds"

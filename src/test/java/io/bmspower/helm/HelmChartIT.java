@@ -41,8 +41,14 @@ class HelmChartIT {
     var lint = new Helm(CHART).lint().strict().call();
 
     assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
-    assertThat(Files.readString(CHART.resolve("crds/baremetalpoweractions.bmspower.io-v1.yml")))
-        .isEqualTo(Files.readString(Path.of("crds/baremetalpoweractions.bmspower.io-v1.yml")));
+    for (String crd :
+        List.of(
+            "baremetalpoweractions.bmspower.io-v1.yml",
+            "baremetalpowerpolicies.bmspower.io-v1.yml")) {
+      assertThat(Files.readString(CHART.resolve("crds/" + crd)))
+          .as("the chart's crds/%s equals crds/%s (make crds)", crd, crd)
+          .isEqualTo(Files.readString(Path.of("crds/" + crd)));
+    }
   }
 
   @Test
@@ -71,6 +77,8 @@ class HelmChartIT {
             "baremetalpoweractions:get,list,watch,patch,update",
             "baremetalpoweractions/status:get,update,patch",
             "baremetalpoweractions/finalizers:update",
+            "baremetalpowerpolicies:get,list",
+            "namespaces:get",
             "secrets:get",
             "events:create,patch");
     assertThat(role.getRules())
@@ -83,6 +91,39 @@ class HelmChartIT {
         .contains("BMS_LEADER_ELECTION=true");
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
     assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+    assertThat(objects).noneMatch(o -> o.getKind().equals("BareMetalPowerPolicy"));
+    assertThat(container.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("BMS_FAIR_SHARE=true");
+  }
+
+  @Test
+  void theExamplePolicyRendersAValidPolicyForOneTenant() {
+    List<HasMetadata> objects =
+        render(
+            new Helm(CHART)
+                .template()
+                .withName("bpo")
+                .withNamespace("bms-system")
+                .set("examplePolicy.enabled", true)
+                .set("examplePolicy.tenant", "ci")
+                .call());
+
+    var policy =
+        objects.stream()
+            .filter(o -> o.getKind().equals("BareMetalPowerPolicy"))
+            .findFirst()
+            .orElseThrow();
+    var typed =
+        Serialization.unmarshal(
+            Serialization.asYaml(policy), io.bmspower.api.v1alpha1.BareMetalPowerPolicy.class);
+    assertThat(typed.getSpec().getNamespaceSelector().getMatchLabels())
+        .containsEntry("bmspower.io/tenant", "ci");
+    assertThat(typed.getSpec().getServers().getTags()).containsExactly("team=ci");
+    assertThat(typed.getSpec().getActions())
+        .containsExactly(
+            io.bmspower.api.v1alpha1.PowerAction.Stop, io.bmspower.api.v1alpha1.PowerAction.Start);
+    assertThat(typed.getSpec().getMaxServersPerResource()).isEqualTo(500);
   }
 
   @Test

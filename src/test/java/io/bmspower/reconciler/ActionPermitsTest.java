@@ -56,11 +56,11 @@ class ActionPermitsTest {
 
   @Test
   void mergedRequestsShareOneCallAndSoOnePermit() {
-    var permits = new ActionPermits(Duration.ofMinutes(1));
+    var permits = new ActionPermits(Duration.ofMinutes(1), FairShare.byDefault());
     var budget = new Budget(1);
     List<QueuedRequest> queued = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      assertThat(permits.admit(KEY, "r" + i, 5, queued, Integer.MAX_VALUE, budget, 0))
+      assertThat(permits.admit(KEY, claim("r" + i), 5, queued, Integer.MAX_VALUE, budget, 0))
           .isEqualTo(Duration.ZERO);
     }
     assertThat(budget.permits).as("500 servers fit one call").isZero();
@@ -68,15 +68,15 @@ class ActionPermitsTest {
 
   @Test
   void aRequestThatNeedsAnotherCallWaitsForTheBudgetWithoutBeingAdmitted() {
-    var permits = new ActionPermits(Duration.ofMinutes(1));
+    var permits = new ActionPermits(Duration.ofMinutes(1), FairShare.byDefault());
     var budget = new Budget(1);
     List<QueuedRequest> queued = new ArrayList<>();
-    assertThat(permits.admit(KEY, "a", 800, queued, Integer.MAX_VALUE, budget, 0)).isZero();
-    assertThat(permits.admit(KEY, "b", 800, queued, Integer.MAX_VALUE, budget, 0))
+    assertThat(permits.admit(KEY, claim("a"), 800, queued, Integer.MAX_VALUE, budget, 0)).isZero();
+    assertThat(permits.admit(KEY, claim("b"), 800, queued, Integer.MAX_VALUE, budget, 0))
         .isEqualTo(Duration.ofSeconds(5));
 
     budget.permits = 1;
-    assertThat(permits.admit(KEY, "b", 800, queued, Integer.MAX_VALUE, budget, 0)).isZero();
+    assertThat(permits.admit(KEY, claim("b"), 800, queued, Integer.MAX_VALUE, budget, 0)).isZero();
     assertThat(permits.take(KEY)).isTrue();
     assertThat(permits.take(KEY)).isTrue();
     assertThat(permits.take(KEY)).as("one permit per call, no more").isFalse();
@@ -84,22 +84,22 @@ class ActionPermitsTest {
 
   @Test
   void withoutMergingEveryRequestNeedsAPermit() {
-    var permits = new ActionPermits(Duration.ofMinutes(1));
+    var permits = new ActionPermits(Duration.ofMinutes(1), FairShare.byDefault());
     var budget = new Budget(2);
     List<QueuedRequest> queued = new ArrayList<>();
-    assertThat(permits.admit(KEY, "a", 1, queued, 1, budget, 0)).isZero();
-    assertThat(permits.admit(KEY, "b", 1, queued, 1, budget, 0)).isZero();
-    assertThat(permits.admit(KEY, "c", 1, queued, 1, budget, 0)).isPositive();
+    assertThat(permits.admit(KEY, claim("a"), 1, queued, 1, budget, 0)).isZero();
+    assertThat(permits.admit(KEY, claim("b"), 1, queued, 1, budget, 0)).isZero();
+    assertThat(permits.admit(KEY, claim("c"), 1, queued, 1, budget, 0)).isPositive();
   }
 
   @Test
   void anAdmissionWhoseRequestNeverCameStopsCountingAfterItsTimeToLive() {
-    var permits = new ActionPermits(Duration.ofSeconds(10));
+    var permits = new ActionPermits(Duration.ofSeconds(10), FairShare.byDefault());
     var budget = new Budget(1);
     List<QueuedRequest> queued = new ArrayList<>();
-    assertThat(permits.admit(KEY, "a", 1, queued, 1, budget, 0)).isZero();
+    assertThat(permits.admit(KEY, claim("a"), 1, queued, 1, budget, 0)).isZero();
     long later = Duration.ofSeconds(11).toNanos();
-    assertThat(permits.admit(KEY, "b", 1, queued, 1, budget, later))
+    assertThat(permits.admit(KEY, claim("b"), 1, queued, 1, budget, later))
         .as("a's permit is held for b: a's status write never happened")
         .isZero();
   }
@@ -109,5 +109,9 @@ class ActionPermitsTest {
     assertThat(ActionPermits.callsNeeded(List.of(600, 600, 400, 400), Integer.MAX_VALUE))
         .isEqualTo(2);
     assertThat(ActionPermits.callsNeeded(List.of(1, 1, 1), 2)).isEqualTo(2);
+  }
+
+  private static FairShare.Claim claim(String uid) {
+    return new FairShare.Claim(uid, "team", 1, 0);
   }
 }

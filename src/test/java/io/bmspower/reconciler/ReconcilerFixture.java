@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.bmspower.OperatorMetrics;
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.api.v1alpha1.BareMetalPowerActionSpec;
+import io.bmspower.api.v1alpha1.BareMetalPowerPolicy;
 import io.bmspower.api.v1alpha1.CloudSpec;
 import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.cloud.BmsClient;
@@ -57,6 +58,12 @@ final class ReconcilerFixture implements AutoCloseable {
   volatile boolean secretExists = true;
 
   volatile BmsClient client;
+
+  /** The BareMetalPowerPolicies in the cluster and the namespaces' labels; tests add them. */
+  final List<BareMetalPowerPolicy> policies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  final Map<String, Map<String, String>> namespaceLabels =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   static final String IDENTITY = "operator-0";
 
@@ -134,7 +141,18 @@ final class ReconcilerFixture implements AutoCloseable {
             api,
             events,
             new OperatorMetrics(registry),
-            ReconcileHooks.NONE);
+            ReconcileHooks.NONE,
+            new Tenancy.Source() {
+              @Override
+              public List<BareMetalPowerPolicy> policies() {
+                return List.copyOf(policies);
+              }
+
+              @Override
+              public Map<String, String> namespaceLabels(String namespace) {
+                return namespaceLabels.getOrDefault(namespace, Map.of());
+              }
+            });
   }
 
   private Secret secret(String namespace, String name) {

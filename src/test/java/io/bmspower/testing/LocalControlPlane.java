@@ -1,6 +1,7 @@
 package io.bmspower.testing;
 
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.bmspower.api.v1alpha1.BareMetalPowerPolicy;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -32,6 +33,9 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public static final Path GENERATED_CRD =
       Path.of("target/classes/META-INF/fabric8/baremetalpoweractions.bmspower.io-v1.yml");
+
+  public static final Path GENERATED_POLICY_CRD =
+      Path.of("target/classes/META-INF/fabric8/baremetalpowerpolicies.bmspower.io-v1.yml");
 
   private static LocalControlPlane instance;
 
@@ -104,9 +108,14 @@ public final class LocalControlPlane implements AutoCloseable {
     return kubeConfigYaml;
   }
 
-  /** Installs the generated CRD and waits until it is established. */
+  /** Installs the generated CRDs (actions, policies) and waits until they are established. */
   public static void installCrd(KubernetesClient client) {
-    try (InputStream in = new FileInputStream(GENERATED_CRD.toFile())) {
+    install(client, GENERATED_CRD, BareMetalPowerAction.CRD_NAME);
+    install(client, GENERATED_POLICY_CRD, BareMetalPowerPolicy.CRD_NAME);
+  }
+
+  private static void install(KubernetesClient client, Path file, String name) {
+    try (InputStream in = new FileInputStream(file.toFile())) {
       CustomResourceDefinition crd =
           client.apiextensions().v1().customResourceDefinitions().load(in).item();
       client.resource(crd).serverSideApply();
@@ -114,11 +123,10 @@ public final class LocalControlPlane implements AutoCloseable {
           .apiextensions()
           .v1()
           .customResourceDefinitions()
-          .withName(BareMetalPowerAction.CRD_NAME)
+          .withName(name)
           .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
     } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot read " + GENERATED_CRD + "; run mvn process-classes", e);
+      throw new IllegalStateException("cannot read " + file + "; run mvn process-classes", e);
     }
   }
 

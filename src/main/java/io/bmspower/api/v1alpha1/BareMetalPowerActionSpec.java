@@ -105,6 +105,16 @@ public class BareMetalPowerActionSpec {
   @Default("Wait")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Wait;
 
+  @JsonPropertyDescription(
+      "Order among this namespace's actions waiting for the cloud's action budget: higher goes"
+          + " first (default 0). Namespaces share the budget by their policies' budgetShare; a"
+          + " resource waiting longer than the operator's --budget-aging goes first whatever its"
+          + " priority. Mutable.")
+  @Default("0")
+  @Min(-1000)
+  @Max(1000)
+  private Integer priority = 0;
+
   public PowerAction getAction() {
     return action;
   }
@@ -177,6 +187,14 @@ public class BareMetalPowerActionSpec {
     this.deletionPolicy = deletionPolicy;
   }
 
+  public Integer getPriority() {
+    return priority;
+  }
+
+  public void setPriority(Integer priority) {
+    this.priority = priority;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -194,7 +212,8 @@ public class BareMetalPowerActionSpec {
         && Objects.equals(activeDeadlineSeconds, that.activeDeadlineSeconds)
         && Objects.equals(suspend, that.suspend)
         && Objects.equals(dryRun, that.dryRun)
-        && deletionPolicy == that.deletionPolicy;
+        && deletionPolicy == that.deletionPolicy
+        && Objects.equals(priority, that.priority);
   }
 
   @Override
@@ -208,6 +227,7 @@ public class BareMetalPowerActionSpec {
         activeDeadlineSeconds,
         suspend,
         dryRun,
-        deletionPolicy);
+        deletionPolicy,
+        priority);
   }
 }

@@ -1,0 +1,49 @@
+package io.bmspower.reconciler;
+
+import io.bmspower.cloud.ServerDetails;
+import java.util.Map;
+
+/**
+ * Checks a new action against the policies of its namespace once, before any action call, and
+ * records the answer: condition Permitted, or the resource ends Failed with reason NotPermitted.
+ */
+final class PolicyAdmission {
+
+  private final Tenancy tenancy;
+  private final CloudTargetResolver resolver;
+
+  PolicyAdmission(Tenancy tenancy, CloudTargetResolver resolver) {
+    this.tenancy = tenancy;
+    this.resolver = resolver;
+  }
+
+  /**
+   * The verdict for this pass; permitted at once when an earlier pass recorded it. With {@code
+   * servers} null, a grant by tag or name asks for the servers' cloud data (needsServerData).
+   */
+  PolicyDecision.Verdict check(Pass pass, Map<String, ServerDetails> servers) {
+    if (pass.status().isPermitted()) {
+      return new PolicyDecision.Verdict(PolicyDecision.Outcome.PERMITTED, null, null, 1);
+    }
+    String namespace = pass.resource().getMetadata().getNamespace();
+    var request =
+        new PolicyDecision.Request(
+            namespace,
+            pass.spec().getAction(),
+            pass.ledger().plan().servers(),
+            resolver.usesOperatorDefault(pass.resource()));
+    PolicyDecision.Verdict verdict =
+        PolicyDecision.decide(request, tenancy.selecting(namespace), servers);
+    if (verdict.permitted()) {
+      pass.permitted(
+          verdict.policy() == null ? Reason.NO_POLICY : Reason.GRANTED, verdict.message());
+    } else if (verdict.refused()) {
+      pass.notPermitted(verdict.message());
+    }
+    return verdict;
+  }
+
+  int share(String namespace) {
+    return tenancy.share(namespace);
+  }
+}
