@@ -6,6 +6,7 @@ MVN ?= mvn -B -ntp
 JAR := target/bms-power-operator.jar
 CRD := baremetalpoweractions.bmspower.io-v1.yml
 POLICY_CRD := baremetalpowerpolicies.bmspower.io-v1.yml
+SCHEDULE_CRD := baremetalpowerschedules.bmspower.io-v1.yml
 # Without Go the control plane cannot be compiled; let kube-api-test download it instead.
 ifeq ($(shell command -v go 2>/dev/null),)
 export BMS_KUBE_API_TEST_DOWNLOAD := true
@@ -26,7 +27,7 @@ fmt: ## Format the Java sources (google-java-format through spotless).
 .PHONY: crds
 crds: ## Regenerate the CRDs from the Java types into crds/ and the chart.
 	$(MVN) -q process-classes -Dspotless.check.skip=true
-	for f in $(CRD) $(POLICY_CRD); do cp target/classes/META-INF/fabric8/$$f crds/$$f && cp crds/$$f helm/bms-power-operator/crds/$$f; done
+	for f in $(CRD) $(POLICY_CRD) $(SCHEDULE_CRD); do cp target/classes/META-INF/fabric8/$$f crds/$$f && cp crds/$$f helm/bms-power-operator/crds/$$f; done
 
 .PHONY: test-env
 test-env: ## Compile kube-apiserver, kubectl, etcd and helm for the tests (once per machine; idempotent).
@@ -82,8 +83,8 @@ run: build ## Run the operator against the cluster in KUBECONFIG (RUN_ARGS for f
 
 .PHONY: install
 install: ## Install the CRDs into the cluster in KUBECONFIG.
-	kubectl apply -f crds/$(CRD) -f crds/$(POLICY_CRD)
+	kubectl apply -f crds/$(CRD) -f crds/$(POLICY_CRD) -f crds/$(SCHEDULE_CRD)
 
 .PHONY: uninstall
 uninstall: ## Remove the CRDs (delete your BareMetalPowerAction resources first).
-	kubectl delete -f crds/$(CRD) -f crds/$(POLICY_CRD)
+	kubectl delete -f crds/$(CRD) -f crds/$(POLICY_CRD) -f crds/$(SCHEDULE_CRD)

@@ -4,11 +4,13 @@ import io.bmspower.cloud.CloudClients;
 import io.bmspower.config.OperatorSettings;
 import io.bmspower.reconciler.BareMetalPowerActionReconciler;
 import io.bmspower.reconciler.CallGate;
+import io.bmspower.reconciler.CloudAccess;
 import io.bmspower.reconciler.FairShare;
 import io.bmspower.reconciler.LeaseFence;
 import io.bmspower.reconciler.ReconcileHooks;
 import io.bmspower.reconciler.ReconcilerSettings;
 import io.bmspower.reconciler.SubmissionCoalescer;
+import io.bmspower.schedule.ScheduleReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -205,6 +207,44 @@ public final class OperatorMain {
                   .setMaxInterval(60_000)
                   .setMaxAttempts(20));
         });
+    if (!schedulesInstalled(kubernetes, settings)) {
+      LOG.warn(
+          "the BareMetalPowerSchedule CRD is not installed (helm upgrade does not add CRDs:"
+              + " kubectl apply -f crds/); schedules are off until it is and the operator restarts");
+      return new RunningOperator(operator, coalescer, stopping);
+    }
+    operator.register(
+        new ScheduleReconciler(
+            kubernetes,
+            new CloudAccess(kubernetes, clouds::client, ReconcilerSettings.from(settings), clock),
+            clock,
+            settings.scheduleRecheck,
+            settings.driftCheckInterval),
+        c -> {
+          if (!settings.namespaces.isEmpty()) {
+            c.settingNamespaces(settings.namespaces);
+          }
+        });
     return new RunningOperator(operator, coalescer, stopping);
+  }
+
+  /** Whether the schedule CRD is served (an upgrade from a version without it may lack it). */
+  private static boolean schedulesInstalled(
+      KubernetesClient kubernetes, OperatorSettings settings) {
+    try {
+      var schedules = kubernetes.resources(io.bmspower.api.v1alpha1.BareMetalPowerSchedule.class);
+      var limitOne = new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build();
+      if (settings.namespaces.isEmpty()) {
+        schedules.inAnyNamespace().list(limitOne);
+      } else {
+        schedules.inNamespace(settings.namespaces.iterator().next()).list(limitOne);
+      }
+      return true;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 }

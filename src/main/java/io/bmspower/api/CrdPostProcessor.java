@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.api.v1alpha1.BareMetalPowerPolicy;
+import io.bmspower.api.v1alpha1.BareMetalPowerSchedule;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,8 +59,8 @@ public final class CrdPostProcessor {
 
   public static String process(String crdYaml) throws IOException {
     JsonNode crd = YAML.readTree(crdYaml);
-    boolean action =
-        crd.path("spec").path("names").path("kind").asText().equals("BareMetalPowerAction");
+    String kind = crd.path("spec").path("names").path("kind").asText();
+    boolean action = kind.equals("BareMetalPowerAction");
     for (JsonNode version : crd.path("spec").path("versions")) {
       if (action) {
         JsonNode servers = version.at("/schema/openAPIV3Schema/properties/spec/properties/servers");
@@ -69,7 +70,12 @@ public final class CrdPostProcessor {
         ((ObjectNode) servers).put("x-kubernetes-list-type", "set");
       }
       orderPrinterColumns(
-          (ObjectNode) version, action ? BareMetalPowerAction.class : BareMetalPowerPolicy.class);
+          (ObjectNode) version,
+          action
+              ? BareMetalPowerAction.class
+              : kind.equals("BareMetalPowerPolicy")
+                  ? BareMetalPowerPolicy.class
+                  : BareMetalPowerSchedule.class);
     }
     return "# Generated from io.bmspower.api.v1alpha1 by `make crds`; do not edit.\n"
         + YAML.writeValueAsString(crd);

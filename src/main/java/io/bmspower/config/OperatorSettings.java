@@ -47,6 +47,8 @@ public final class OperatorSettings {
   public Duration leaseRetryPeriod = Duration.ofSeconds(2);
   public String identity;
   public boolean fairShare = true;
+  public Duration scheduleRecheck = Duration.ofSeconds(30);
+  public Duration driftCheckInterval = Duration.ofMinutes(5);
   public Duration budgetAging = Duration.ofMinutes(2);
 
   private static final Options<OperatorSettings> OPTIONS = new Options<>("BMS_");
@@ -87,6 +89,17 @@ public final class OperatorSettings {
         "N",
         "job polls and server queries per minute per (endpoint, project) (default 1600; the cloud allows 2000)",
         (s, v) -> s.queriesPerMinute = Options.positive(v));
+    setting(
+        "schedule-recheck",
+        "DURATION",
+        "the longest a BareMetalPowerSchedule waits before looking at its runs and the clock again"
+            + " (default 30s)",
+        (s, v) -> s.scheduleRecheck = Options.duration(v));
+    setting(
+        "drift-check-interval",
+        "DURATION",
+        "how often a schedule's window reads its servers' power state for drift (default 5m)",
+        (s, v) -> s.driftCheckInterval = Options.duration(v));
     setting(
         "fair-share",
         "BOOL",
@@ -297,6 +310,10 @@ public final class OperatorSettings {
         + maxActiveJobsPerResource
         + " fairShare="
         + fairShare
+        + " scheduleRecheck="
+        + scheduleRecheck
+        + " driftCheckInterval="
+        + driftCheckInterval
         + " budgetAging="
         + budgetAging
         + " pollInterval="

@@ -30,7 +30,20 @@ public class EventRecorder implements Reports.EventSink {
     record(resource, warning ? "Warning" : "Normal", reason, message);
   }
 
-  private void record(BareMetalPowerAction resource, String type, String reason, String message) {
+  /** An Event on any resource of the operator (a schedule, say). */
+  public void event(
+      io.fabric8.kubernetes.api.model.HasMetadata resource,
+      boolean warning,
+      String reason,
+      String message) {
+    record(resource, warning ? "Warning" : "Normal", reason, message);
+  }
+
+  private void record(
+      io.fabric8.kubernetes.api.model.HasMetadata resource,
+      String type,
+      String reason,
+      String message) {
     LOG.atInfo()
         .setMessage("event: {} {}")
         .addArgument(reason)

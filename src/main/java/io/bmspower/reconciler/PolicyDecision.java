@@ -140,7 +140,9 @@ final class PolicyDecision {
           + (spec.getCredentials() == null ? CredentialsGrant.OwnSecrets : spec.getCredentials())
           + "); name a Secret of this namespace in spec.cloud.credentialsSecretRef";
     }
-    if (!spec.getActions().isEmpty() && !spec.getActions().contains(request.action())) {
+    if (request.action() != null
+        && !spec.getActions().isEmpty()
+        && !spec.getActions().contains(request.action())) {
       return "does not grant " + request.action() + " (actions: " + spec.getActions() + ")";
     }
     Integer cap = spec.getMaxServersPerResource();
@@ -196,25 +198,8 @@ final class PolicyDecision {
     return name != null && names.stream().anyMatch(p -> p.matcher(name).matches());
   }
 
-  /** A name pattern: {@code *} any characters, {@code ?} one, everything else literal. */
   static Pattern glob(String pattern) {
-    StringBuilder regex = new StringBuilder();
-    StringBuilder literal = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      if (c == '*' || c == '?') {
-        if (literal.length() > 0) {
-          regex.append(Pattern.quote(literal.toString()));
-          literal.setLength(0);
-        }
-        regex.append(c == '*' ? ".*" : ".");
-      } else {
-        literal.append(c);
-      }
-    }
-    if (literal.length() > 0) {
-      regex.append(Pattern.quote(literal.toString()));
-    }
-    return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    return io.bmspower.cloud.NamePattern.compile(pattern);
   }
 
   /** Kubernetes label selector semantics; an empty or absent selector selects everything. */

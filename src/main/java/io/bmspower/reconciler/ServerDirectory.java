@@ -19,13 +19,13 @@ import java.util.Set;
  * differently by the docs and the SDK (#2), so a server missing from the pages proves nothing. Keys
  * are lower-cased IDs.
  */
-final class ServerDirectory {
+public final class ServerDirectory {
 
   static final int PAGE = 1000;
 
   private ServerDirectory() {}
 
-  static Map<String, ServerDetails> lookup(BmsClient client, Collection<String> ids) {
+  public static Map<String, ServerDetails> lookup(BmsClient client, Collection<String> ids) {
     Map<String, ServerDetails> found = new HashMap<>();
     if (ids.isEmpty()) {
       return found;

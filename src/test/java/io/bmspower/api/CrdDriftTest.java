@@ -16,7 +16,12 @@ class CrdDriftTest {
   private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8", FILE);
 
   @ParameterizedTest
-  @ValueSource(strings = {FILE, "baremetalpowerpolicies.bmspower.io-v1.yml"})
+  @ValueSource(
+      strings = {
+        FILE,
+        "baremetalpowerpolicies.bmspower.io-v1.yml",
+        "baremetalpowerschedules.bmspower.io-v1.yml"
+      })
   void committedCrdMatchesTheGeneratedOne(String file) throws IOException {
     assertThat(Files.readString(Path.of("crds", file)))
         .as("crds/%s is stale: run `make crds` and commit the result", file)

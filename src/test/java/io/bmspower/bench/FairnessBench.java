@@ -38,12 +38,20 @@ final class FairnessBench {
   record Result(double rebootWait, double bigTotal, int calls, int maxPerServer) {}
 
   List<String> run() throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.addAll(compare(1, BIG, "10,000-server Stop (50 calls)"));
+    lines.addAll(compare(5, 2_000, "five 2,000-server Stops (50 calls)"));
+    return lines;
+  }
+
+  /** The same workload with fair sharing off, then on. */
+  private List<String> compare(int bigResources, int serversEach, String label) throws Exception {
     OperatorSettings defaults = new OperatorSettings();
     double slot = 60.0 / defaults.actionsPerMinute;
-    Result off = scenario(false);
-    Result on = scenario(true);
+    Result off = scenario(false, bigResources, serversEach);
+    Result on = scenario(true, bigResources, serversEach);
     List<String> lines = new ArrayList<>();
-    lines.add(line("fair share off", off, slot, null));
+    lines.add(line("fair share off", label, off, slot, null));
     double allowed = 2 * slot + defaults.batchLinger.toMillis() / 1000.0 + 1.0;
     List<String> missed = new ArrayList<>();
     if (on.rebootWait() > allowed) {
@@ -56,17 +64,18 @@ final class FairnessBench {
     if (on.maxPerServer() > 1 || off.maxPerServer() > 1) {
       missed.add("a server submitted twice");
     }
-    lines.add(line("fair share on", on, slot, missed));
+    lines.add(line("fair share on", label, on, slot, missed));
     return lines;
   }
 
-  private static String line(String label, Result r, double slot, List<String> missed) {
+  private static String line(
+      String mode, String workload, Result r, double slot, List<String> missed) {
     return String.format(
         Locale.ROOT,
-        "fairness: %-14s | 10,000-server Stop (50 calls) + 1-server Reboot in another namespace |"
-            + " Reboot's call %.1fs after it was created (%.1f budget slots of %.1fs) | Stop took"
-            + " %.1fs | calls %d | %s",
-        label,
+        "fairness: %-14s | %s + 1-server Reboot in another namespace | Reboot's call %.1fs after"
+            + " it was created (%.1f budget slots of %.1fs) | Stop(s) took %.1fs | calls %d | %s",
+        mode,
+        workload,
         r.rebootWait(),
         r.rebootWait() / slot,
         slot,
@@ -77,7 +86,7 @@ final class FairnessBench {
             : missed.isEmpty() ? "all hold" : "MISSED: " + String.join("; ", missed));
   }
 
-  private Result scenario(boolean fair) throws Exception {
+  private Result scenario(boolean fair, int bigResources, int serversEach) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     String nightly = "nightly-" + suffix;
     String oncall = "oncall-" + suffix;
@@ -106,9 +115,11 @@ final class FairnessBench {
       operator.start();
       try {
         long started = System.nanoTime();
-        var big = resource(nightly, "nightly-stop", BIG, PowerAction.Stop, sim);
-        big.getSpec().setBatchSize(BATCH);
-        client.resource(big).create();
+        for (int i = 0; i < bigResources; i++) {
+          var big = resource(nightly, "nightly-stop-" + i, serversEach, PowerAction.Stop, sim);
+          big.getSpec().setBatchSize(BATCH);
+          client.resource(big).create();
+        }
         waitFor(() -> sim.stats().path("actionCalls").asInt() >= CALLS_BEFORE_URGENT);
         long urgentAt = System.nanoTime();
         client.resource(resource(oncall, "hung-node", 1, PowerAction.Reboot, sim)).create();
@@ -122,12 +133,18 @@ final class FairnessBench {
         double rebootWait = (rebootCall - urgentAt) / 1e9;
         long bigDone =
             waitFor(
-                () -> {
-                  var r = get(client, nightly, "nightly-stop");
-                  return r.getStatus() != null
-                      && r.getStatus().getPhase() != null
-                      && r.getStatus().getPhase().isTerminal();
-                });
+                () ->
+                    client
+                        .resources(BareMetalPowerAction.class)
+                        .inNamespace(nightly)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .allMatch(
+                            r ->
+                                r.getStatus() != null
+                                    && r.getStatus().getPhase() != null
+                                    && r.getStatus().getPhase().isTerminal()));
         return new Result(
             rebootWait,
             (bigDone - started) / 1e9,

@@ -104,7 +104,9 @@ public final class Demo {
             "--seed",
             String.valueOf(SEED),
             "--job-duration",
-            "3s");
+            "3s",
+            "--tags",
+            "demo=schedule:0.01");
     String endpoint =
         awaitLine(simulator, OUT.resolve("simulator.log"), "BMS simulator listening on ").trim();
     System.out.println("  endpoint: " + endpoint);
@@ -182,6 +184,7 @@ public final class Demo {
     }
     Files.writeString(OUT.resolve("get.txt"), table);
     int failures = summary(plane, kubeconfig, done);
+    failures += schedule(plane, kubeconfig);
     if (keepRunning) {
       step(
           "still running (--keep-running): KUBECONFIG=" + kubeconfig + "; Ctrl-C stops everything");
@@ -235,6 +238,64 @@ public final class Demo {
             : "demo: " + failures + " problem(s); see " + OUT);
     System.out.println("  kubectl describe output: " + OUT + "/describe-*.txt");
     return failures;
+  }
+
+  /**
+   * Applies examples/schedule-demo.yaml (a one-minute off-window every two minutes) and shows the
+   * schedule creating its runs until two of them have succeeded.
+   */
+  private int schedule(LocalControlPlane plane, Path kubeconfig) throws Exception {
+    step(
+        "a BareMetalPowerSchedule: examples/schedule-demo.yaml (Stop on even minutes, Start on odd ones)");
+    System.out.print(
+        kubectl(kubeconfig, "apply", "-n", NAMESPACE, "-f", "examples/schedule-demo.yaml"));
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+    long succeeded = 0;
+    String schedules = "";
+    String runs = "";
+    while (succeeded < 2 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(5000);
+      schedules = kubectl(kubeconfig, "get", "bmps", "-n", NAMESPACE);
+      runs =
+          kubectl(
+              kubeconfig,
+              "get",
+              "bmpa",
+              "-n",
+              NAMESPACE,
+              "-l",
+              "bmspower.io/schedule=every-other-minute");
+      System.out.print(schedules);
+      System.out.print(runs);
+      System.out.println();
+      try (KubernetesClient client = plane.newClient()) {
+        succeeded =
+            client
+                .resources(BareMetalPowerAction.class)
+                .inNamespace(NAMESPACE)
+                .withLabel("bmspower.io/schedule", "every-other-minute")
+                .list()
+                .getItems()
+                .stream()
+                .filter(
+                    r ->
+                        r.getStatus() != null
+                            && r.getStatus().getPhase() == io.bmspower.api.v1alpha1.Phase.Succeeded)
+                .count();
+      }
+    }
+    Files.writeString(OUT.resolve("get-bmps.txt"), schedules + "\n" + runs);
+    Files.writeString(
+        OUT.resolve("describe-schedule.txt"),
+        kubectl(kubeconfig, "describe", "bmps", "-n", NAMESPACE, "every-other-minute"));
+    boolean ok = succeeded >= 2;
+    System.out.println(
+        ok
+            ? "demo: the schedule created its runs and two succeeded ("
+                + OUT
+                + "/describe-schedule.txt)"
+            : "demo: the schedule did not get two runs to Succeeded within 4 minutes; see " + OUT);
+    return ok ? 0 : 1;
   }
 
   private Process start(Path log, Map<String, String> env, String... command) throws IOException {

@@ -44,7 +44,8 @@ class HelmChartIT {
     for (String crd :
         List.of(
             "baremetalpoweractions.bmspower.io-v1.yml",
-            "baremetalpowerpolicies.bmspower.io-v1.yml")) {
+            "baremetalpowerpolicies.bmspower.io-v1.yml",
+            "baremetalpowerschedules.bmspower.io-v1.yml")) {
       assertThat(Files.readString(CHART.resolve("crds/" + crd)))
           .as("the chart's crds/%s equals crds/%s (make crds)", crd, crd)
           .isEqualTo(Files.readString(Path.of("crds/" + crd)));
@@ -74,7 +75,9 @@ class HelmChartIT {
     assertThat(role.getRules())
         .extracting(r -> String.join(",", r.getResources()) + ":" + String.join(",", r.getVerbs()))
         .containsExactlyInAnyOrder(
-            "baremetalpoweractions:get,list,watch,patch,update",
+            "baremetalpoweractions:get,list,watch,patch,update,create,delete",
+            "baremetalpowerschedules:get,list,watch,patch,update",
+            "baremetalpowerschedules/status:get,update,patch",
             "baremetalpoweractions/status:get,update,patch",
             "baremetalpoweractions/finalizers:update",
             "baremetalpowerpolicies:get,list",
@@ -83,7 +86,12 @@ class HelmChartIT {
             "events:create,patch");
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
-        .doesNotContain("*", "delete", "deletecollection");
+        .doesNotContain("*", "deletecollection");
+    // The only delete: a schedule's old runs (history limits).
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getVerbs().contains("delete"))
+        .extracting(r -> String.join(",", r.getResources()))
+        .containsExactly("baremetalpoweractions");
     // Leader election is on by default: the Lease Role, and a rolling upgrade the Lease fences.
     assertThat(objects).filteredOn(o -> o instanceof Role).hasSize(1);
     assertThat(container.getEnv())
@@ -241,7 +249,13 @@ class HelmChartIT {
         assertThatThrownBy(() -> operatorClient.pods().inNamespace(h.namespace).list())
             .isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
-        assertThatThrownBy(() -> operatorClient.resource(done).delete())
+        assertThatThrownBy(
+                () ->
+                    operatorClient
+                        .secrets()
+                        .inNamespace(h.namespace)
+                        .withName("bms-credentials")
+                        .delete())
             .isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
       }

@@ -151,6 +151,38 @@ class TenancyIT {
     }
   }
 
+  @Test
+  void theExamplePolicyIsAcceptedAndABadTagIsRejectedAtAdmission() throws Exception {
+    try (var client = io.bmspower.testing.LocalControlPlane.get().newClient()) {
+      BareMetalPowerPolicy example;
+      try (var in =
+          java.nio.file.Files.newInputStream(java.nio.file.Path.of("examples/policy-lab.yaml"))) {
+        example = client.resources(BareMetalPowerPolicy.class).load(in).item();
+      }
+      example.getMetadata().setName("example-" + UUID.randomUUID().toString().substring(0, 8));
+      var created = client.resource(example).create();
+      try {
+        assertThat(created.getSpec().getBudgetShare()).isEqualTo(2);
+        assertThat(created.getSpec().getServers().getTags()).containsExactly("team=lab");
+      } finally {
+        client.resource(created).delete();
+      }
+
+      var bad = new BareMetalPowerPolicySpec();
+      bad.setServers(new ServerGrant());
+      bad.getServers().setTags(List.of("no-equals-sign"));
+      var p = new BareMetalPowerPolicy();
+      p.setMetadata(
+          new ObjectMetaBuilder()
+              .withName("bad-" + UUID.randomUUID().toString().substring(0, 8))
+              .build());
+      p.setSpec(bad);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resource(p).create())
+          .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+          .hasMessageContaining("spec.servers.tags[0]");
+    }
+  }
+
   private static void noSecret(io.bmspower.api.v1alpha1.BareMetalPowerActionSpec spec) {
     spec.getCloud().setCredentialsSecretRef(null);
   }

@@ -2,6 +2,7 @@ package io.bmspower.testing;
 
 import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.api.v1alpha1.BareMetalPowerPolicy;
+import io.bmspower.api.v1alpha1.BareMetalPowerSchedule;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -36,6 +37,9 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public static final Path GENERATED_POLICY_CRD =
       Path.of("target/classes/META-INF/fabric8/baremetalpowerpolicies.bmspower.io-v1.yml");
+
+  public static final Path GENERATED_SCHEDULE_CRD =
+      Path.of("target/classes/META-INF/fabric8/baremetalpowerschedules.bmspower.io-v1.yml");
 
   private static LocalControlPlane instance;
 
@@ -108,10 +112,14 @@ public final class LocalControlPlane implements AutoCloseable {
     return kubeConfigYaml;
   }
 
-  /** Installs the generated CRDs (actions, policies) and waits until they are established. */
+  /**
+   * Installs the generated CRDs (actions, policies, schedules) and waits until they are
+   * established.
+   */
   public static void installCrd(KubernetesClient client) {
     install(client, GENERATED_CRD, BareMetalPowerAction.CRD_NAME);
     install(client, GENERATED_POLICY_CRD, BareMetalPowerPolicy.CRD_NAME);
+    install(client, GENERATED_SCHEDULE_CRD, BareMetalPowerSchedule.CRD_NAME);
   }
 
   private static void install(KubernetesClient client, Path file, String name) {
@@ -133,6 +141,7 @@ public final class LocalControlPlane implements AutoCloseable {
   public static boolean established(CustomResourceDefinition crd) {
     return crd != null
         && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
   }

@@ -69,6 +69,15 @@ public final class OperatorHarness implements AutoCloseable {
     return startOperator(client, hooks);
   }
 
+  /** Runs the operator on this clock (a test moves it; JOSDK's timers stay real). */
+  public OperatorHarness startOperator(Clock clock) {
+    operator =
+        OperatorMain.newOperator(
+            client, settings, new SimpleMeterRegistry(), clock, ReconcileHooks.NONE);
+    operator.start();
+    return this;
+  }
+
   /** Runs the operator with this client's identity (e.g. a ServiceAccount token). */
   public OperatorHarness startOperator(KubernetesClient as) {
     return startOperator(as, ReconcileHooks.NONE);

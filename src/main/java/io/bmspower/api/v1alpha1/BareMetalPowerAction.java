@@ -53,8 +53,8 @@ public class BareMetalPowerAction
 
   @Override
   @JsonPropertyDescription(
-      "What to do, to which servers, and how. Immutable after creation except suspend and"
-          + " deletionPolicy.")
+      "What to do, to which servers, and how. Immutable after creation except suspend,"
+          + " deletionPolicy and priority.")
   public BareMetalPowerActionSpec getSpec() {
     return super.getSpec();
   }

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What to do, to which servers, and how. Immutable after creation except suspend and
- * deletionPolicy.
+ * What to do, to which servers, and how. Immutable after creation except suspend, deletionPolicy
+ * and priority.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
