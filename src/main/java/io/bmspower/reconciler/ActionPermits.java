@@ -74,6 +74,11 @@ final class ActionPermits {
     return Duration.ZERO;
   }
 
+  /** The resource does not wait for the budget now (nothing due, suspended, blocked, done). */
+  void notWaiting(String uid) {
+    fairShare.leave(uid);
+  }
+
   /** The resource is gone or done: it no longer waits for the budget. */
   void forget(String uid) {
     fairShare.leave(uid);

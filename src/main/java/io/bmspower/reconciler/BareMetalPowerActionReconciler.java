@@ -181,6 +181,9 @@ public class BareMetalPowerActionReconciler
           budget = protocol.startDue(pass, target, settings.maxActiveJobsPerResource());
         }
       }
+      if (budget == null) {
+        protocol.notWaitingForBudget(pass);
+      }
       pass.summarize(waitingFor);
       Duration wake = wake(pass, target);
       return budget == null || wake == null || wake.compareTo(budget) <= 0 ? wake : budget;

@@ -61,6 +61,15 @@ public final class FairShare {
   private final Granted report;
   private final Map<Object, Budget> budgets = new HashMap<>();
 
+  /**
+   * When each resource first asked, kept while it waits even if it is dropped for coming back late
+   * (a busy pass), so its age for the aging rule is not lost. Cleared on a grant or {@link #leave}.
+   */
+  private final Map<String, Long> firstAsked = new HashMap<>();
+
+  /** A first-ask older than this with no waiter behind it is forgotten. */
+  static final Duration FORGET_AFTER = Duration.ofHours(1);
+
   /** On, with the default aging and no metrics. */
   static FairShare byDefault() {
     return new FairShare(true, DEFAULT_AGING, (ns, waited) -> {});
@@ -90,7 +99,8 @@ public final class FairShare {
     Waiter me = b.waiters.get(claim.uid());
     if (me == null) {
       join(b, claim.namespace());
-      me = new Waiter(claim, now);
+      firstAsked.values().removeIf(t -> now - t > FORGET_AFTER.toNanos());
+      me = new Waiter(claim, firstAsked.computeIfAbsent(claim.uid(), u -> now));
       me.backByNanos = now;
       b.waiters.put(claim.uid(), me);
     }
@@ -108,6 +118,7 @@ public final class FairShare {
       return wait;
     }
     b.waiters.remove(claim.uid());
+    firstAsked.remove(claim.uid());
     double at = b.served.getOrDefault(claim.namespace(), 0.0);
     b.now = Math.max(b.now, at);
     b.served.put(claim.namespace(), at + 1.0 / Math.max(1, claim.share()));
@@ -118,6 +129,7 @@ public final class FairShare {
   /** The resource no longer waits (merged into a call that holds a permit, finished, deleted). */
   void leave(String uid) {
     budgets.values().forEach(b -> b.waiters.remove(uid));
+    firstAsked.remove(uid);
   }
 
   private static void join(Budget b, String namespace) {

@@ -25,6 +25,14 @@ final class PolicyAdmission {
     if (pass.status().isPermitted()) {
       return new PolicyDecision.Verdict(PolicyDecision.Outcome.PERMITTED, null, null, 1);
     }
+    if (startedBefore(pass)) {
+      // Created before policies were checked (an upgrade) and already acting: never failed midway.
+      String message =
+          "started before this operator checked policies; not checked, so its submitted jobs are"
+              + " followed to their end";
+      pass.permitted(Reason.STARTED_BEFORE_POLICY, message);
+      return new PolicyDecision.Verdict(PolicyDecision.Outcome.PERMITTED, null, message, 1);
+    }
     String namespace = pass.resource().getMetadata().getNamespace();
     var request =
         new PolicyDecision.Request(
@@ -41,6 +49,12 @@ final class PolicyAdmission {
       pass.notPermitted(verdict.message());
     }
     return verdict;
+  }
+
+  /** Something was submitted, or an intent recorded, before any policy check. */
+  private static boolean startedBefore(Pass pass) {
+    Integer next = pass.statusData().getNextBatch();
+    return !pass.ledger().attempts().isEmpty() || (next != null && next > 0);
   }
 
   int share(String namespace) {

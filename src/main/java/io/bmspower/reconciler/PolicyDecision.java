@@ -105,7 +105,11 @@ final class PolicyDecision {
     boolean needData = false;
     for (BareMetalPowerPolicy policy : selecting) {
       String name = policy.getMetadata().getName();
-      String refusal = refusal(request, policy.getSpec(), servers);
+      String invalid = invalidSelector(policy.getSpec().getNamespaceSelector());
+      String refusal =
+          invalid != null
+              ? "has an invalid namespaceSelector (" + invalid + "): it grants nothing until fixed"
+              : refusal(request, policy.getSpec(), servers);
       if (refusal == null) {
         return new Verdict(
             Outcome.PERMITTED, name, "granted by BareMetalPowerPolicy " + name, share);
@@ -202,14 +206,38 @@ final class PolicyDecision {
     return io.bmspower.cloud.NamePattern.compile(pattern);
   }
 
+  /**
+   * What is wrong with a selector (a requirement without key or with an unknown operator), or null.
+   * Such a policy selects every namespace and grants nothing: it fails closed, and says why.
+   */
+  static String invalidSelector(LabelSelector selector) {
+    if (selector == null || selector.getMatchExpressions() == null) {
+      return null;
+    }
+    for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
+      if (r.getKey() == null || r.getKey().isEmpty()) {
+        return "a matchExpression has no key";
+      }
+      if (r.getOperator() == null
+          || !List.of("In", "NotIn", "Exists", "DoesNotExist").contains(r.getOperator())) {
+        return "operator "
+            + r.getOperator()
+            + " of key "
+            + r.getKey()
+            + " is not one of In, NotIn, Exists, DoesNotExist";
+      }
+    }
+    return null;
+  }
+
   /** Kubernetes label selector semantics; an empty or absent selector selects everything. */
   static boolean selects(LabelSelector selector, Map<String, String> labels) {
-    if (selector == null) {
+    if (selector == null || invalidSelector(selector) != null) {
       return true;
     }
     if (selector.getMatchLabels() != null) {
       for (var e : selector.getMatchLabels().entrySet()) {
-        if (!e.getValue().equals(labels.get(e.getKey()))) {
+        if (!java.util.Objects.equals(e.getValue(), labels.get(e.getKey()))) {
           return false;
         }
       }

@@ -31,6 +31,7 @@ final class Reason {
 
   static final String NO_POLICY = "NoPolicy";
   static final String NOT_PERMITTED = "NotPermitted";
+  static final String STARTED_BEFORE_POLICY = "StartedBeforePolicy";
 
   static final String CLOUD_UNAVAILABLE = "CloudUnavailable";
   static final String RECONCILE_ERROR = "ReconcileError";

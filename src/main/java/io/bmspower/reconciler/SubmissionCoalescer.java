@@ -46,18 +46,6 @@ public final class SubmissionCoalescer implements AutoCloseable {
 
   /**
    * @param maxParticipants 1 sends every request on its own (merging off)
-   */
-  public SubmissionCoalescer(
-      Duration linger,
-      Duration maxWait,
-      int maxParticipants,
-      CallGate gate,
-      ReconcileHooks hooks,
-      Clock clock) {
-    this(linger, maxWait, maxParticipants, gate, hooks, clock, FairShare.byDefault());
-  }
-
-  /**
    * @param fairShare who gets a permit of the action budget when several resources wait
    */
   public SubmissionCoalescer(
@@ -93,6 +81,11 @@ public final class SubmissionCoalescer implements AutoCloseable {
         key, claim, servers, queued, window.maxParticipants(), client, System.nanoTime());
   }
 
+  /** This pass does not ask the action budget for anything: it waits for no permit. */
+  synchronized void notWaitingForBudget(String uid) {
+    permits.notWaiting(uid);
+  }
+
   /** Queues a request whose intent is already recorded. */
   void enqueue(
       CallKey key,
@@ -114,8 +107,13 @@ public final class SubmissionCoalescer implements AutoCloseable {
               false,
               System.nanoTime()));
     }
-    executor.execute(() -> flushIfReady(key));
-    executor.schedule(() -> flushIfReady(key), window.linger().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      executor.execute(() -> flushIfReady(key));
+      executor.schedule(() -> flushIfReady(key), window.linger().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // The operator is stopping: the call is not made; its intent is recovered by the next one.
+      LOG.debug("not sending {}: the operator is stopping", ticket);
+    }
   }
 
   CallGate gate() {

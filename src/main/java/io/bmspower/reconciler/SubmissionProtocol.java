@@ -174,6 +174,11 @@ final class SubmissionProtocol {
     return null;
   }
 
+  /** This pass asks the budget for nothing: it leaves the fair share's queue. */
+  void notWaitingForBudget(Pass pass) {
+    calls.notWaitingForBudget(pass.uid());
+  }
+
   /** A call of this resource is queued or in flight: the next pass should come soon. */
   boolean awaitingCall(Pass pass) {
     return pass.ledger().awaitingOutcome().stream().anyMatch(a -> calls.pending(ticket(pass, a)));

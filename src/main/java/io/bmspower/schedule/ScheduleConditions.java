@@ -27,6 +27,13 @@ final class ScheduleConditions {
     status.setObservedGeneration(generation);
   }
 
+  static ScheduleConditions of(
+      io.bmspower.api.v1alpha1.BareMetalPowerSchedule schedule, Instant now) {
+    long generation =
+        java.util.Objects.requireNonNullElse(schedule.getMetadata().getGeneration(), 1L);
+    return new ScheduleConditions(schedule.getStatus(), generation, now);
+  }
+
   void set(String type, boolean value, String reason, String message) {
     String v = value ? "True" : "False";
     String since =

@@ -4,14 +4,11 @@ import io.bmspower.api.v1alpha1.BareMetalPowerAction;
 import io.bmspower.api.v1alpha1.BareMetalPowerSchedule;
 import io.bmspower.api.v1alpha1.BareMetalPowerScheduleStatus;
 import io.bmspower.api.v1alpha1.BareMetalPowerScheduleStatus.ScheduledRun;
-import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.cloud.CloudException;
 import io.bmspower.reconciler.CloudAccess;
 import io.bmspower.reconciler.EventRecorder;
-import io.bmspower.reconciler.ServerDirectory;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,11 +17,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +31,21 @@ import org.slf4j.LoggerFactory;
 public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleReconciler.class);
-  static final int DRIFT_SHOWN = 20;
 
-  private final KubernetesClient kubernetes;
-  private final CloudAccess cloud;
+  private final ScheduleRuns store;
+  private final ScheduleCloud cloud;
+  private final DriftCheck driftCheck;
   private final EventRecorder events;
   private final Clock clock;
   private final Duration recheck;
-  private final Duration driftInterval;
+
+  /**
+   * This pass skipped a run for the skip-next-run annotation (one resource's passes are serial).
+   */
+  private boolean skipNextUsed;
+
+  /** Why this pass's due run could not start: reason and message; null when it did. */
+  private String[] blocked;
 
   /**
    * @param recheck the longest a schedule sleeps: runs in progress are looked at this often
@@ -56,12 +57,12 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
       Clock clock,
       Duration recheck,
       Duration driftInterval) {
-    this.kubernetes = kubernetes;
-    this.cloud = cloud;
+    this.store = new ScheduleRuns(kubernetes);
+    this.cloud = new ScheduleCloud(cloud);
     this.events = new EventRecorder(kubernetes, clock);
     this.clock = clock;
     this.recheck = recheck;
-    this.driftInterval = driftInterval;
+    this.driftCheck = new DriftCheck(this.cloud, store, events, driftInterval, recheck);
   }
 
   @Override
@@ -73,21 +74,41 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     }
     BareMetalPowerScheduleStatus before = Serialization.clone(schedule.getStatus());
     Instant now = clock.instant();
+    skipNextUsed = false;
     Duration wake;
     try {
       wake = pass(schedule, now);
     } catch (CloudException e) {
-      conditions(schedule, now)
+      ScheduleConditions.of(schedule, now)
           .set(
               "Ready",
               false,
               "CloudUnavailable",
               "the cloud did not answer as needed (" + e.getMessage() + "); retrying by itself");
       wake = recheck;
+    } catch (RuntimeException e) {
+      // Never left to JOSDK's bounded retry: a schedule that stops waking misses its runs.
+      LOG.atWarn()
+          .setMessage("schedule pass failed; retried")
+          .addKeyValue("schedule", schedule.getMetadata().getName())
+          .setCause(e)
+          .log();
+      ScheduleConditions.of(schedule, now).set("Ready", false, "ReconcileError", "retrying: " + e);
+      wake = recheck;
     }
-    if (!schedule.getStatus().equals(before) && !write(schedule)) {
-      return UpdateControl.<BareMetalPowerSchedule>noUpdate()
-          .rescheduleAfter(Duration.ofMillis(300));
+    try {
+      if (!schedule.getStatus().equals(before) && !store.writeStatus(schedule)) {
+        return UpdateControl.<BareMetalPowerSchedule>noUpdate()
+            .rescheduleAfter(Duration.ofMillis(300));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "could not write the status of {}: {}", schedule.getMetadata().getName(), e.toString());
+      return UpdateControl.<BareMetalPowerSchedule>noUpdate().rescheduleAfter(recheck);
+    }
+    if (skipNextUsed) {
+      // Only once the skip is recorded: a lost write leaves the annotation to skip that run again.
+      store.consumeSkipNext(schedule);
     }
     return wake == null
         ? UpdateControl.noUpdate()
@@ -96,7 +117,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
 
   private Duration pass(BareMetalPowerSchedule schedule, Instant now) {
     var status = schedule.getStatus();
-    var conditions = conditions(schedule, now);
+    var conditions = ScheduleConditions.of(schedule, now);
     SchedulePlan.Parsed parsed;
     try {
       parsed = SchedulePlan.parse(schedule.getSpec());
@@ -109,13 +130,12 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
       return null;
     }
     conditions.set("Valid", true, "Valid", "schedule, time zone and skip dates are valid");
-    List<BareMetalPowerAction> runs = observeRuns(schedule);
-    List<BareMetalPowerAction> active = runs.stream().filter(r -> !Runs.finished(r)).toList();
+    List<BareMetalPowerAction> runs = store.observe(schedule);
     boolean suspended = Boolean.TRUE.equals(schedule.getSpec().getSuspend());
     // Never ran: from its creation, as CronJob; a creation after this clock's now (skew) from
     // when the operator first saw it.
     if (status.getFirstSeen() == null) {
-      status.setFirstSeen(rfc(now));
+      status.setFirstSeen(Runs.rfc(now));
     }
     Instant created = Instant.parse(schedule.getMetadata().getCreationTimestamp());
     Instant seen = Instant.parse(status.getFirstSeen());
@@ -123,6 +143,10 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
         status.getLastScheduleTime() != null
             ? Instant.parse(status.getLastScheduleTime())
             : created.isAfter(seen) ? seen : created;
+    // A run for a time after the last one recorded is the due run itself, made by a pass whose
+    // status write was lost: it is not "another run" for the concurrency policy.
+    List<BareMetalPowerAction> active =
+        runs.stream().filter(r -> !Runs.finished(r) && !Runs.scheduledAt(r).isAfter(last)).toList();
     var step =
         SchedulePlan.decide(
             parsed,
@@ -141,12 +165,13 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
           "more than " + RunPlan.TOO_MANY_MISSED + " runs missed; only the most recent one counts");
     }
     Duration wait = null;
+    blocked = null;
     switch (step.kind()) {
       case RUN -> wait = run(schedule, parsed, step, active);
       case SKIP -> skip(schedule, step);
       case NONE -> {}
     }
-    active = observeRuns(schedule).stream().filter(r -> !Runs.finished(r)).toList();
+    active = store.observe(schedule).stream().filter(r -> !Runs.finished(r)).toList();
     status.setActive(
         active.stream()
             .map(
@@ -156,7 +181,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
                         r.getSpec().getAction().name(),
                         Runs.scheduledAt(r).toString()))
             .toList());
-    status.setNextScheduleTime(step.next() == null ? null : rfc(step.next().at()));
+    status.setNextScheduleTime(step.next() == null ? null : Runs.rfc(step.next().at()));
     status.setNextAction(step.next() == null ? null : step.next().action().name());
     String held = step.kind() == SchedulePlan.Kind.NONE ? step.reason() : null;
     conditions.set(
@@ -164,6 +189,15 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
         suspended,
         suspended ? "SuspendedBySpec" : "NotSuspended",
         suspended ? "spec.suspend is true: no new run starts" : "spec.suspend is false");
+    if (blocked != null) {
+      // The due run could not start (credentials, policy): say so, keep trying.
+      if (!conditions.is("Ready", blocked[0])) {
+        events.event(schedule, true, blocked[0], blocked[1]);
+      }
+      conditions.set(
+          "Ready", false, blocked[0], "the run for " + step.event().at() + " waits: " + blocked[1]);
+      return recheck;
+    }
     conditions.set(
         "Ready",
         true,
@@ -173,9 +207,9 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
             : "next: "
                 + (step.next() == null
                     ? "none within 5 years"
-                    : step.next().action() + " at " + rfc(step.next().at())));
+                    : step.next().action() + " at " + Runs.rfc(step.next().at())));
     if (parsed.window() && status.getDesiredPower() != null && active.isEmpty()) {
-      Duration drift = checkDrift(schedule, now);
+      Duration drift = driftCheck.check(schedule, now);
       wait = min(wait, drift);
     } else if (!parsed.window()) {
       conditions.remove("InDesiredState");
@@ -192,9 +226,9 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
       SchedulePlan.Step step,
       List<BareMetalPowerAction> active) {
     var status = schedule.getStatus();
-    var access = access(schedule);
+    var access = cloud.resolve(schedule);
     if (!access.ok()) {
-      conditions(schedule, clock.instant()).set("Ready", false, access.reason(), access.message());
+      blocked = new String[] {access.reason(), access.message()};
       return recheck;
     }
     List<String> servers;
@@ -221,7 +255,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     }
     if (step.replace()) {
       for (BareMetalPowerAction r : active) {
-        kubernetes.resource(r).delete();
+        store.delete(r);
         events.event(
             schedule,
             false,
@@ -231,15 +265,28 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     }
     PowerAction action = step.event().action();
     String name = Runs.name(schedule, action, step.event().at());
-    boolean created = create(Runs.build(schedule, name, action, step.event().at(), servers));
-    status.setLastScheduleTime(rfc(step.event().at()));
+    Boolean created =
+        store.create(schedule, Runs.build(schedule, name, action, step.event().at(), servers));
+    if (created == null) {
+      skip(
+          schedule,
+          new SchedulePlan.Step(
+              SchedulePlan.Kind.SKIP,
+              step.event(),
+              "a BareMetalPowerAction named " + name + " exists and is not this schedule's run",
+              step.next(),
+              0,
+              false));
+      return null;
+    }
+    status.setLastScheduleTime(Runs.rfc(step.event().at()));
     status.setLastAction(action.name());
     status.setDesiredPower(
         parsed.window() ? (action == PowerAction.Stop ? Drift.OFF : Drift.ON) : null);
     status.setDrift(null);
     // Unknown again until the new run ends and the next check reads the servers.
-    conditions(schedule, clock.instant()).remove("InDesiredState");
-    if (created) {
+    ScheduleConditions.of(schedule, clock.instant()).remove("InDesiredState");
+    if (Boolean.TRUE.equals(created)) {
       events.event(
           schedule,
           false,
@@ -251,161 +298,31 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
               + " of "
               + servers.size()
               + " server(s) for "
-              + rfc(step.event().at()));
+              + Runs.rfc(step.event().at()));
     }
     return recheck;
   }
 
   private void skip(BareMetalPowerSchedule schedule, SchedulePlan.Step step) {
     var status = schedule.getStatus();
-    status.setLastScheduleTime(rfc(step.event().at()));
+    status.setLastScheduleTime(Runs.rfc(step.event().at()));
     status.setLastSkipped(
-        rfc(step.event().at()) + " " + step.event().action() + ": " + step.reason());
+        Runs.rfc(step.event().at()) + " " + step.event().action() + ": " + step.reason());
     // A skipped run leaves nothing to enforce until the next one.
     status.setDesiredPower(null);
     status.setDrift(null);
-    conditions(schedule, clock.instant()).remove("InDesiredState");
+    ScheduleConditions.of(schedule, clock.instant()).remove("InDesiredState");
     events.event(
         schedule,
         false,
         "RunSkipped",
-        step.event().action() + " for " + rfc(step.event().at()) + " skipped: " + step.reason());
+        step.event().action()
+            + " for "
+            + Runs.rfc(step.event().at())
+            + " skipped: "
+            + step.reason());
     if (step.reason().startsWith("skip-next-run")) {
-      consumeSkipNext(schedule);
-    }
-  }
-
-  /**
-   * Reads the selection's power state inside a window, reports servers in the other state, and with
-   * enforce puts them back with one corrective run at a time.
-   */
-  private Duration checkDrift(BareMetalPowerSchedule schedule, Instant now) {
-    var status = schedule.getStatus();
-    var drift = status.getDrift();
-    if (drift != null
-        && drift.getCheckedAt() != null
-        && now.isBefore(Instant.parse(drift.getCheckedAt()).plus(driftInterval))) {
-      return Duration.between(now, Instant.parse(drift.getCheckedAt()).plus(driftInterval));
-    }
-    var access = access(schedule);
-    if (!access.ok()) {
-      return recheck;
-    }
-    List<String> servers =
-        ServerSelection.resolve(access.client(), schedule.getSpec().getSelector());
-    var states = ServerDirectory.lookup(access.client(), servers);
-    List<String> drifted = Drift.of(status.getDesiredPower(), servers, states);
-    var next = drift == null ? new BareMetalPowerScheduleStatus.Drift() : drift;
-    int before = next.getCount() == null ? 0 : next.getCount();
-    next.setCheckedAt(rfc(now));
-    next.setCount(drifted.size());
-    next.setServers(drifted.subList(0, Math.min(DRIFT_SHOWN, drifted.size())));
-    status.setDrift(next);
-    var conditions = conditions(schedule, now);
-    String desired = status.getDesiredPower();
-    if (drifted.isEmpty()) {
-      conditions.set(
-          "InDesiredState", true, "InDesiredState", "every selected server is " + desired);
-      return driftInterval;
-    }
-    String message =
-        drifted.size()
-            + " selected server(s) are "
-            + (Drift.OFF.equals(desired) ? "on" : "off")
-            + " inside the window (desired "
-            + desired
-            + "), first: "
-            + String.join(", ", next.getServers());
-    conditions.set("InDesiredState", false, "Drift", message);
-    if (before != drifted.size()) {
-      events.event(schedule, true, "Drift", message);
-    }
-    if (Boolean.TRUE.equals(schedule.getSpec().getEnforce())) {
-      int n = (next.getCorrections() == null ? 0 : next.getCorrections()) + 1;
-      PowerAction action = Drift.OFF.equals(desired) ? PowerAction.Stop : PowerAction.Start;
-      Instant windowAt = Instant.parse(status.getLastScheduleTime());
-      String name = Runs.correctionName(schedule, action, windowAt, n);
-      create(Runs.build(schedule, name, action, now.truncatedTo(ChronoUnit.SECONDS), drifted));
-      next.setCorrections(n);
-      next.setCorrectedBy(name);
-      events.event(
-          schedule,
-          false,
-          "DriftCorrected",
-          "created "
-              + name
-              + ": "
-              + action
-              + " of the "
-              + drifted.size()
-              + " server(s) found "
-              + (Drift.OFF.equals(desired) ? "on" : "off"));
-      return recheck;
-    }
-    return driftInterval;
-  }
-
-  private CloudAccess.Access access(BareMetalPowerSchedule schedule) {
-    return cloud.resolve(
-        schedule.getMetadata().getNamespace(),
-        "schedule:" + schedule.getMetadata().getUid(),
-        schedule.getSpec().getTemplate().getCloud());
-  }
-
-  private List<BareMetalPowerAction> observeRuns(BareMetalPowerSchedule schedule) {
-    List<BareMetalPowerAction> runs =
-        kubernetes
-            .resources(BareMetalPowerAction.class)
-            .inNamespace(schedule.getMetadata().getNamespace())
-            .withLabel(BareMetalPowerSchedule.SCHEDULE_LABEL, Runs.label(schedule))
-            .list()
-            .getItems()
-            .stream()
-            .filter(r -> Runs.ownedBy(r, schedule))
-            .sorted(Comparator.comparing(Runs::scheduledAt).reversed())
-            .toList();
-    var status = schedule.getStatus();
-    runs.stream()
-        .filter(r -> Runs.phase(r) == Phase.Succeeded && r.getStatus().getCompletionTime() != null)
-        .map(r -> r.getStatus().getCompletionTime())
-        .max(Comparator.naturalOrder())
-        .ifPresent(status::setLastSuccessfulTime);
-    prune(schedule, runs);
-    return runs;
-  }
-
-  /** Deletes finished runs beyond the history limits, oldest first. */
-  private void prune(BareMetalPowerSchedule schedule, List<BareMetalPowerAction> newestFirst) {
-    int keepOk = Objects.requireNonNullElse(schedule.getSpec().getSuccessfulRunsHistoryLimit(), 3);
-    int keepFailed = Objects.requireNonNullElse(schedule.getSpec().getFailedRunsHistoryLimit(), 1);
-    int ok = 0;
-    int failed = 0;
-    for (BareMetalPowerAction r : newestFirst) {
-      if (!Runs.finished(r)) {
-        continue;
-      }
-      boolean success = Runs.phase(r) == Phase.Succeeded;
-      int seen = success ? ++ok : ++failed;
-      if (seen > (success ? keepOk : keepFailed)) {
-        try {
-          kubernetes.resource(r).delete();
-        } catch (KubernetesClientException e) {
-          LOG.debug("could not delete old run {}: {}", r.getMetadata().getName(), e.getMessage());
-        }
-      }
-    }
-  }
-
-  /** Creates the run; false when it exists already (an earlier pass or process made it). */
-  private boolean create(BareMetalPowerAction run) {
-    try {
-      kubernetes.resource(run).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return false;
-      }
-      throw e;
+      skipNextUsed = true;
     }
   }
 
@@ -431,43 +348,6 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
         "true".equalsIgnoreCase(a.get(BareMetalPowerSchedule.SKIP_NEXT_RUN)), postpone);
   }
 
-  private void consumeSkipNext(BareMetalPowerSchedule schedule) {
-    try {
-      kubernetes
-          .resources(BareMetalPowerSchedule.class)
-          .inNamespace(schedule.getMetadata().getNamespace())
-          .withName(schedule.getMetadata().getName())
-          .edit(
-              s -> {
-                s.getMetadata().getAnnotations().remove(BareMetalPowerSchedule.SKIP_NEXT_RUN);
-                return s;
-              });
-    } catch (KubernetesClientException e) {
-      LOG.warn("could not remove {}: {}", BareMetalPowerSchedule.SKIP_NEXT_RUN, e.getMessage());
-    }
-  }
-
-  private boolean write(BareMetalPowerSchedule schedule) {
-    try {
-      kubernetes
-          .resources(BareMetalPowerSchedule.class)
-          .inNamespace(schedule.getMetadata().getNamespace())
-          .resource(schedule)
-          .updateStatus();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409 || e.getCode() == 404) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  private ScheduleConditions conditions(BareMetalPowerSchedule schedule, Instant now) {
-    long generation = Objects.requireNonNullElse(schedule.getMetadata().getGeneration(), 1L);
-    return new ScheduleConditions(schedule.getStatus(), generation, now);
-  }
-
   private static Duration min(Duration a, Duration b) {
     if (a == null) {
       return b;
@@ -477,9 +357,5 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     }
     Duration m = a.compareTo(b) <= 0 ? a : b;
     return m.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : m;
-  }
-
-  private static String rfc(Instant at) {
-    return at.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 }

@@ -10,6 +10,7 @@ import io.bmspower.cloud.ServerPage;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -19,11 +20,15 @@ import java.util.regex.Pattern;
  * server the list API shows that carries all the tags and matches the name pattern. The list is
  * asked to filter by the first tag only (the docs document one tag per query); the other tags and
  * the name are checked here, so no reading of the filters is relied on. Pages are read until a
- * short or empty page, whether the cloud counts {@code offset} in pages or rows.
+ * short or empty page; whether the cloud counts {@code offset} in pages or rows is asked once (two
+ * one-row probes) when there is more than one page.
  */
 public final class ServerSelection {
 
   static final int PAGE = 1000;
+
+  /** A bound on one walk (a million servers): never an endless loop on an odd answer. */
+  static final int MAX_PAGES = 1000;
 
   /** The selection is larger than one run may act on. */
   public static final class TooLarge extends RuntimeException {
@@ -48,24 +53,51 @@ public final class ServerSelection {
       Pattern name =
           selector.getNamePattern() == null ? null : NamePattern.compile(selector.getNamePattern());
       Set<String> seen = new HashSet<>();
-      int offset = 1;
-      boolean rowOffsets = false;
-      while (true) {
-        ServerPage page = client.listServers(offset, PAGE, tag);
-        int repeated = collect(page, selector, name, seen, selected);
-        int fresh = page.servers().size() - repeated;
-        if (page.servers().size() < PAGE || fresh == 0 || (rowOffsets && repeated > 0)) {
-          break;
-        }
-        rowOffsets = rowOffsets || repeated > 0;
-        offset = rowOffsets ? offset + page.servers().size() : offset + 1;
+      ServerPage first = client.listServers(1, PAGE, tag);
+      collect(first, selector, name, seen, selected);
+      if (first.servers().size() < PAGE) {
+        firstRow(client, tag, selector, name, seen, selected);
+      } else if (rowOffsets(client, tag)) {
+        walk(client, tag, 0, PAGE, selector, name, seen, selected);
+      } else {
+        walk(client, tag, 2, 1, selector, name, seen, selected);
       }
-      firstRow(client, tag, selector, name, seen, selected);
     }
     if (selected.size() > BareMetalPowerActionSpec.MAX_SERVERS) {
       throw new TooLarge(selected.size());
     }
     return List.copyOf(selected);
+  }
+
+  /**
+   * Which way this cloud counts {@code offset}, asked once rather than guessed from repeats (a list
+   * that changes while it is read repeats rows either way): with {@code limit} 1, offset 2 is the
+   * second row when offset counts pages, the third when it counts rows; with {@code limit} 2,
+   * offset 2 starts at the third row either way.
+   */
+  private static boolean rowOffsets(BmsClient client, String tag) {
+    List<ServerDetails> one = client.listServers(2, 1, tag).servers();
+    List<ServerDetails> two = client.listServers(2, 2, tag).servers();
+    return !one.isEmpty() && !two.isEmpty() && Objects.equals(one.get(0).id(), two.get(0).id());
+  }
+
+  /** Reads from {@code offset} on, {@code step} per page, until a short or empty page. */
+  private static void walk(
+      BmsClient client,
+      String tag,
+      int offset,
+      int step,
+      ServerSelector selector,
+      Pattern name,
+      Set<String> seen,
+      Set<String> selected) {
+    for (int pages = 0; pages < MAX_PAGES; pages++, offset += step) {
+      ServerPage page = client.listServers(offset, PAGE, tag);
+      collect(page, selector, name, seen, selected);
+      if (page.servers().size() < PAGE) {
+        return;
+      }
+    }
   }
 
   /**

@@ -40,7 +40,7 @@ final class FairnessBench {
   List<String> run() throws Exception {
     List<String> lines = new ArrayList<>();
     lines.addAll(compare(1, BIG, "10,000-server Stop (50 calls)"));
-    lines.addAll(compare(5, 2_000, "five 2,000-server Stops (50 calls)"));
+    lines.addAll(compare(5, 2_000, "five 2,000-server Stops in one namespace (merged calls)"));
     return lines;
   }
 

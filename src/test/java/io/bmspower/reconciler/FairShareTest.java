@@ -198,4 +198,43 @@ class FairShareTest {
     assertThat(waited.get("team-a").plus(waited.get("team-b")))
         .isGreaterThan(Duration.ofMillis(1000));
   }
+
+  @Test
+  void aWaiterDroppedForComingBackLateKeepsItsAgeForTheAgingRule() {
+    FairShare share = fairShare(true);
+    var low = new FairShare.Claim("low", "team", 1, 0);
+    var hot = new FairShare.Claim("hot", "team", 1, 100);
+    budget.now = 0;
+    share.reserve(BUDGET, hot, budget::take, budget.now); // hot takes the first permit
+    assertThat(share.reserve(BUDGET, low, budget::take, budget.now)).isPositive();
+    // low's passes are slow (a busy operator): it is dropped again and again, 10 s late each time.
+    long minute = Duration.ofMinutes(1).toNanos();
+    for (budget.now = 0; budget.now < 3 * minute; budget.now += Duration.ofSeconds(10).toNanos()) {
+      share.reserve(BUDGET, hot, budget::take, budget.now);
+    }
+
+    // Past the 2-minute aging, measured from its first ask, low goes before hot, both waiting.
+    budget.now = budget.nextFree - 1;
+    share.reserve(BUDGET, hot, budget::take, budget.now);
+    share.reserve(BUDGET, low, budget::take, budget.now);
+    budget.now = budget.nextFree;
+    assertThat(share.reserve(BUDGET, hot, budget::take, budget.now)).isPositive();
+    assertThat(share.reserve(BUDGET, low, budget::take, budget.now)).isZero();
+  }
+
+  @Test
+  void aResourceThatStopsWaitingLeavesAtOnceAndHoldsNobodyUp() {
+    FairShare share = fairShare(true);
+    var first = new FairShare.Claim("first", "team-a", 1, 0);
+    var second = new FairShare.Claim("second", "team-b", 1, 0);
+    budget.now = 0;
+    share.reserve(BUDGET, new FairShare.Claim("x", "team-c", 1, 0), budget::take, budget.now);
+    assertThat(share.reserve(BUDGET, first, budget::take, budget.now)).isPositive();
+    assertThat(share.reserve(BUDGET, second, budget::take, budget.now)).isPositive();
+
+    share.leave("first"); // suspended, say
+    budget.now = budget.nextFree;
+
+    assertThat(share.reserve(BUDGET, second, budget::take, budget.now)).isZero();
+  }
 }

@@ -114,7 +114,8 @@ final class ReconcilerFixture implements AutoCloseable {
             participantsPerCall,
             new CallGate(clock, MAX_INTENT_AGE, fence, why -> {}),
             ReconcileHooks.NONE,
-            clock);
+            clock,
+            FairShare.byDefault());
     ReconcilerSettings settings =
         new ReconcilerSettings(
             "https://bms.example.com",

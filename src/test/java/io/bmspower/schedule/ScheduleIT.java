@@ -253,6 +253,117 @@ class ScheduleIT {
   }
 
   @Test
+  void aRunMadeByAProcessThatDiedBeforeItsStatusWriteIsAdoptedNotMadeTwice() {
+    var clock = new MutableClock(at(MONDAY, 19));
+    try (var sim = SimulatorFixture.start(o -> o.servers = 5, clock);
+        var h = new OperatorHarness(sim)) {
+      h.createAkSkSecret("bms-credentials");
+      fast(h);
+      h.startOperator(clock);
+      create(
+          h,
+          sim,
+          "nightly",
+          spec -> {
+            spec.setSchedule("0 20 * * *");
+            spec.setTimeZone("Europe/Berlin");
+            spec.setConcurrencyPolicy(io.bmspower.api.v1alpha1.ConcurrencyPolicy.Forbid);
+            spec.getSelector().setIds(new ArrayList<>(sim.simulator.inventory()));
+          });
+      awaitNext(h, "nightly", at(MONDAY, 20), "Stop");
+      h.stopOperator();
+
+      // The process that was running at 20:00 created the run, then died before writing status.
+      clock.set(at(MONDAY, 20));
+      String name = Runs.name(schedule(h, "nightly"), PowerAction.Stop, at(MONDAY, 20));
+      h.client
+          .resource(
+              Runs.build(
+                  schedule(h, "nightly"),
+                  name,
+                  PowerAction.Stop,
+                  at(MONDAY, 20),
+                  sim.simulator.inventory().stream()
+                      .map(id -> id.toLowerCase(Locale.ROOT))
+                      .toList()))
+          .create();
+      h.startOperator(clock);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  at(MONDAY, 20)
+                      .toString()
+                      .equals(schedule(h, "nightly").getStatus().getLastScheduleTime()));
+      awaitSubmitted(h, name);
+      clock.advance(Duration.ofMinutes(2));
+      h.awaitPhase(name, Phase.Succeeded, Duration.ofSeconds(60));
+
+      assertThat(runs(h)).extracting(r -> r.getMetadata().getName()).containsExactly(name);
+      assertThat(schedule(h, "nightly").getStatus().getLastSkipped())
+          .as("Forbid must not take the run for another one")
+          .isNull();
+      var perServer = sim.stats().path("submissionsPerServer");
+      sim.simulator
+          .inventory()
+          .forEach(id -> assertThat(perServer.path(id).asInt()).as(id).isEqualTo(1));
+    }
+  }
+
+  @Test
+  void skipNextRunSkipsOneRunRecordsItAndIsRemoved() {
+    var clock = new MutableClock(at(MONDAY, 19));
+    try (var sim = SimulatorFixture.start(o -> o.servers = 5, clock);
+        var h = new OperatorHarness(sim)) {
+      h.createAkSkSecret("bms-credentials");
+      fast(h);
+      h.startOperator(clock);
+      create(
+          h,
+          sim,
+          "nightly",
+          spec -> {
+            spec.setSchedule("0 20 * * *");
+            spec.setTimeZone("Europe/Berlin");
+          });
+      awaitNext(h, "nightly", at(MONDAY, 20), "Stop");
+      h.client
+          .resources(BareMetalPowerSchedule.class)
+          .inNamespace(h.namespace)
+          .withName("nightly")
+          .edit(
+              s -> {
+                s.getMetadata().getAnnotations().put(BareMetalPowerSchedule.SKIP_NEXT_RUN, "true");
+                return s;
+              });
+
+      clock.set(at(MONDAY, 20));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                var s = schedule(h, "nightly");
+                return s.getStatus().getLastSkipped() != null
+                    && !s.getMetadata()
+                        .getAnnotations()
+                        .containsKey(BareMetalPowerSchedule.SKIP_NEXT_RUN);
+              });
+      assertThat(schedule(h, "nightly").getStatus().getLastSkipped())
+          .startsWith(at(MONDAY, 20).toString())
+          .contains("skip-next-run");
+      assertThat(runs(h)).isEmpty();
+
+      clock.set(at(MONDAY.plusDays(1), 20));
+      awaitRun(
+          h,
+          "nightly",
+          Runs.name(schedule(h, "nightly"), PowerAction.Stop, at(MONDAY.plusDays(1), 20)));
+      assertThat(runs(h)).hasSize(1);
+    }
+  }
+
+  @Test
   void cronAndTimeZoneAreCheckedAtAdmissionAndTheRestIsACondition() {
     try (var sim = SimulatorFixture.start(o -> o.servers = 5);
         var h = new OperatorHarness(sim)) {
