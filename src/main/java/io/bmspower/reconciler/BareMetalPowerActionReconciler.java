@@ -124,6 +124,10 @@ public class BareMetalPowerActionReconciler
     for (int pass = 1; resource != null && !terminal(resource); pass++) {
       Pass p = new Pass(resource, clock.instant(), backoff);
       Duration wake = decide(p, live);
+      if (!p.waitingForBudget()) {
+        // Every way out of a pass that did not ask the budget for a permit leaves its queue.
+        protocol.notWaitingForBudget(p);
+      }
       if (recorder.record(p)) {
         return wake == null || p.terminal()
             ? UpdateControl.noUpdate()
@@ -181,8 +185,8 @@ public class BareMetalPowerActionReconciler
           budget = protocol.startDue(pass, target, settings.maxActiveJobsPerResource());
         }
       }
-      if (budget == null) {
-        protocol.notWaitingForBudget(pass);
+      if (budget != null) {
+        pass.waitsForBudget();
       }
       pass.summarize(waitingFor);
       Duration wake = wake(pass, target);

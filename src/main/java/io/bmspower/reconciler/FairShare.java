@@ -67,8 +67,11 @@ public final class FairShare {
    */
   private final Map<String, Long> firstAsked = new HashMap<>();
 
-  /** A first-ask older than this with no waiter behind it is forgotten. */
-  static final Duration FORGET_AFTER = Duration.ofHours(1);
+  /**
+   * A first-ask older than this with no waiter behind it is forgotten (its resource stopped asking
+   * without a pass saying so, e.g. the operator's queries were throttled for that long).
+   */
+  static final Duration FORGET_AFTER = Duration.ofMinutes(10);
 
   /** On, with the default aging and no metrics. */
   static FairShare byDefault() {
@@ -99,7 +102,13 @@ public final class FairShare {
     Waiter me = b.waiters.get(claim.uid());
     if (me == null) {
       join(b, claim.namespace());
-      firstAsked.values().removeIf(t -> now - t > FORGET_AFTER.toNanos());
+      firstAsked
+          .entrySet()
+          .removeIf(
+              e ->
+                  now - e.getValue() > FORGET_AFTER.toNanos()
+                      && budgets.values().stream()
+                          .noneMatch(x -> x.waiters.containsKey(e.getKey())));
       me = new Waiter(claim, firstAsked.computeIfAbsent(claim.uid(), u -> now));
       me.backByNanos = now;
       b.waiters.put(claim.uid(), me);

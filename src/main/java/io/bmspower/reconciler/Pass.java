@@ -28,6 +28,7 @@ final class Pass {
   private final List<Runnable> afterWrite = new ArrayList<>();
   private final boolean first;
   private boolean intents;
+  private boolean budgetWait;
 
   Pass(BareMetalPowerAction resource, Instant now, BatchLedger.Backoff backoff) {
     this.resource = resource;
@@ -115,6 +116,15 @@ final class Pass {
 
   boolean recordsIntent() {
     return intents;
+  }
+
+  /** This pass was told to wait for a permit of the action budget: it stays in the fair queue. */
+  void waitsForBudget() {
+    budgetWait = true;
+  }
+
+  boolean waitingForBudget() {
+    return budgetWait;
   }
 
   boolean dryRun() {

@@ -69,6 +69,7 @@ final class PolicyDecision {
   /** The namespace's weight in the budget's fair share: the largest of its policies' shares. */
   static int share(List<BareMetalPowerPolicy> selecting) {
     return selecting.stream()
+        .filter(p -> invalidSelector(p.getSpec().getNamespaceSelector()) == null)
         .map(p -> p.getSpec().getBudgetShare())
         .filter(s -> s != null && s > 0)
         .max(Integer::compare)
@@ -225,6 +226,15 @@ final class PolicyDecision {
             + " of key "
             + r.getKey()
             + " is not one of In, NotIn, Exists, DoesNotExist";
+      }
+      boolean hasValues = r.getValues() != null && !r.getValues().isEmpty();
+      boolean needsValues = r.getOperator().equals("In") || r.getOperator().equals("NotIn");
+      if (hasValues != needsValues) {
+        return "operator "
+            + r.getOperator()
+            + " of key "
+            + r.getKey()
+            + (needsValues ? " needs values" : " takes no values");
       }
     }
     return null;

@@ -40,14 +40,6 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
   private final Duration recheck;
 
   /**
-   * This pass skipped a run for the skip-next-run annotation (one resource's passes are serial).
-   */
-  private boolean skipNextUsed;
-
-  /** Why this pass's due run could not start: reason and message; null when it did. */
-  private String[] blocked;
-
-  /**
    * @param recheck the longest a schedule sleeps: runs in progress are looked at this often
    * @param driftInterval how often a window's selection is checked for drift
    */
@@ -65,6 +57,18 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     this.driftCheck = new DriftCheck(this.cloud, store, events, driftInterval, recheck);
   }
 
+  /**
+   * What one pass learned on the way, for its end: one per pass, since JOSDK reconciles different
+   * schedules at once on one reconciler.
+   */
+  private static final class PassState {
+    /** A run was skipped for the skip-next-run annotation: remove it once that is written. */
+    boolean skipNextUsed;
+
+    /** Why the due run could not start (reason, message), or null. */
+    String[] blocked;
+  }
+
   @Override
   public UpdateControl<BareMetalPowerSchedule> reconcile(
       BareMetalPowerSchedule cached, Context<BareMetalPowerSchedule> context) {
@@ -74,10 +78,10 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     }
     BareMetalPowerScheduleStatus before = Serialization.clone(schedule.getStatus());
     Instant now = clock.instant();
-    skipNextUsed = false;
+    PassState state = new PassState();
     Duration wake;
     try {
-      wake = pass(schedule, now);
+      wake = pass(schedule, now, state);
     } catch (CloudException e) {
       ScheduleConditions.of(schedule, now)
           .set(
@@ -106,16 +110,18 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
           "could not write the status of {}: {}", schedule.getMetadata().getName(), e.toString());
       return UpdateControl.<BareMetalPowerSchedule>noUpdate().rescheduleAfter(recheck);
     }
-    if (skipNextUsed) {
-      // Only once the skip is recorded: a lost write leaves the annotation to skip that run again.
-      store.consumeSkipNext(schedule);
+    if (state.skipNextUsed && !store.consumeSkipNext(schedule)) {
+      // Only once the skip is recorded (a lost write leaves the annotation to skip that run again);
+      // a failed removal is tried again at once, and the next pass knows the skip was used.
+      return UpdateControl.<BareMetalPowerSchedule>noUpdate()
+          .rescheduleAfter(Duration.ofMillis(300));
     }
     return wake == null
         ? UpdateControl.noUpdate()
         : UpdateControl.<BareMetalPowerSchedule>noUpdate().rescheduleAfter(wake);
   }
 
-  private Duration pass(BareMetalPowerSchedule schedule, Instant now) {
+  private Duration pass(BareMetalPowerSchedule schedule, Instant now, PassState state) {
     var status = schedule.getStatus();
     var conditions = ScheduleConditions.of(schedule, now);
     SchedulePlan.Parsed parsed;
@@ -143,10 +149,25 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
         status.getLastScheduleTime() != null
             ? Instant.parse(status.getLastScheduleTime())
             : created.isAfter(seen) ? seen : created;
-    // A run for a time after the last one recorded is the due run itself, made by a pass whose
-    // status write was lost: it is not "another run" for the concurrency policy.
+    // The due run itself, made by a pass whose status write was lost, is not "another run" for the
+    // concurrency policy: which event is due does not depend on the active runs.
+    var overrides = overrides(schedule, last, now, state);
+    var due =
+        SchedulePlan.decide(
+            parsed,
+            last,
+            now,
+            schedule.getSpec().getStartingDeadlineSeconds(),
+            suspended,
+            overrides,
+            null,
+            schedule.getSpec().getConcurrencyPolicy());
+    String dueRun =
+        due.event() == null ? null : Runs.name(schedule, due.event().action(), due.event().at());
     List<BareMetalPowerAction> active =
-        runs.stream().filter(r -> !Runs.finished(r) && !Runs.scheduledAt(r).isAfter(last)).toList();
+        runs.stream()
+            .filter(r -> !Runs.finished(r) && !r.getMetadata().getName().equals(dueRun))
+            .toList();
     var step =
         SchedulePlan.decide(
             parsed,
@@ -154,7 +175,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
             now,
             schedule.getSpec().getStartingDeadlineSeconds(),
             suspended,
-            overrides(schedule),
+            overrides,
             active.isEmpty() ? null : active.get(0).getMetadata().getName(),
             schedule.getSpec().getConcurrencyPolicy());
     if (step.missed() > RunPlan.TOO_MANY_MISSED && step.kind() != SchedulePlan.Kind.NONE) {
@@ -165,10 +186,9 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
           "more than " + RunPlan.TOO_MANY_MISSED + " runs missed; only the most recent one counts");
     }
     Duration wait = null;
-    blocked = null;
     switch (step.kind()) {
-      case RUN -> wait = run(schedule, parsed, step, active);
-      case SKIP -> skip(schedule, step);
+      case RUN -> wait = run(schedule, parsed, step, active, state);
+      case SKIP -> skip(schedule, step, state);
       case NONE -> {}
     }
     active = store.observe(schedule).stream().filter(r -> !Runs.finished(r)).toList();
@@ -189,6 +209,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
         suspended,
         suspended ? "SuspendedBySpec" : "NotSuspended",
         suspended ? "spec.suspend is true: no new run starts" : "spec.suspend is false");
+    String[] blocked = state.blocked;
     if (blocked != null) {
       // The due run could not start (credentials, policy): say so, keep trying.
       if (!conditions.is("Ready", blocked[0])) {
@@ -224,11 +245,12 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
       BareMetalPowerSchedule schedule,
       SchedulePlan.Parsed parsed,
       SchedulePlan.Step step,
-      List<BareMetalPowerAction> active) {
+      List<BareMetalPowerAction> active,
+      PassState state) {
     var status = schedule.getStatus();
     var access = cloud.resolve(schedule);
     if (!access.ok()) {
-      blocked = new String[] {access.reason(), access.message()};
+      state.blocked = new String[] {access.reason(), access.message()};
       return recheck;
     }
     List<String> servers;
@@ -238,7 +260,8 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
       skip(
           schedule,
           new SchedulePlan.Step(
-              SchedulePlan.Kind.SKIP, step.event(), e.getMessage(), step.next(), 0, false));
+              SchedulePlan.Kind.SKIP, step.event(), e.getMessage(), step.next(), 0, false),
+          state);
       return null;
     }
     if (servers.isEmpty()) {
@@ -250,7 +273,23 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
               "the selector matches no server",
               step.next(),
               0,
-              false));
+              false),
+          state);
+      return null;
+    }
+    PowerAction action = step.event().action();
+    String name = Runs.name(schedule, action, step.event().at());
+    if (store.foreign(schedule, name)) {
+      skip(
+          schedule,
+          new SchedulePlan.Step(
+              SchedulePlan.Kind.SKIP,
+              step.event(),
+              "a BareMetalPowerAction named " + name + " exists and is not this schedule's run",
+              step.next(),
+              0,
+              false),
+          state);
       return null;
     }
     if (step.replace()) {
@@ -263,8 +302,6 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
             "deleted run " + r.getMetadata().getName() + " (concurrencyPolicy Replace)");
       }
     }
-    PowerAction action = step.event().action();
-    String name = Runs.name(schedule, action, step.event().at());
     Boolean created =
         store.create(schedule, Runs.build(schedule, name, action, step.event().at(), servers));
     if (created == null) {
@@ -276,7 +313,8 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
               "a BareMetalPowerAction named " + name + " exists and is not this schedule's run",
               step.next(),
               0,
-              false));
+              false),
+          state);
       return null;
     }
     status.setLastScheduleTime(Runs.rfc(step.event().at()));
@@ -303,7 +341,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     return recheck;
   }
 
-  private void skip(BareMetalPowerSchedule schedule, SchedulePlan.Step step) {
+  private void skip(BareMetalPowerSchedule schedule, SchedulePlan.Step step, PassState state) {
     var status = schedule.getStatus();
     status.setLastScheduleTime(Runs.rfc(step.event().at()));
     status.setLastSkipped(
@@ -322,14 +360,26 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
             + " skipped: "
             + step.reason());
     if (step.reason().startsWith("skip-next-run")) {
-      skipNextUsed = true;
+      state.skipNextUsed = true;
     }
   }
 
-  private SchedulePlan.Overrides overrides(BareMetalPowerSchedule schedule) {
+  private SchedulePlan.Overrides overrides(
+      BareMetalPowerSchedule schedule, Instant last, Instant now, PassState state) {
     Map<String, String> a = schedule.getMetadata().getAnnotations();
     if (a == null) {
       return SchedulePlan.Overrides.NONE;
+    }
+    boolean skipNext = "true".equalsIgnoreCase(a.get(BareMetalPowerSchedule.SKIP_NEXT_RUN));
+    String skipped = schedule.getStatus().getLastSkipped();
+    if (skipNext
+        && skipped != null
+        && skipped.startsWith(Runs.rfc(last))
+        && skipped.contains("skip-next-run")
+        && now.isBefore(last.plus(Duration.ofMinutes(1)))) {
+      // Used by the run just skipped, but its removal failed: remove it now, skip nothing more.
+      skipNext = false;
+      state.skipNextUsed = true;
     }
     Instant postpone = null;
     String until = a.get(BareMetalPowerSchedule.POSTPONE_UNTIL);
@@ -344,8 +394,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
             BareMetalPowerSchedule.POSTPONE_UNTIL + " must be an RFC 3339 time, not " + until);
       }
     }
-    return new SchedulePlan.Overrides(
-        "true".equalsIgnoreCase(a.get(BareMetalPowerSchedule.SKIP_NEXT_RUN)), postpone);
+    return new SchedulePlan.Overrides(skipNext, postpone);
   }
 
   private static Duration min(Duration a, Duration b) {

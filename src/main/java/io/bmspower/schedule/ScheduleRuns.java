@@ -88,11 +88,17 @@ final class ScheduleRuns {
               .inNamespace(run.getMetadata().getNamespace())
               .withName(run.getMetadata().getName())
               .get();
-      return existing != null && Runs.ownedBy(existing, schedule) ? Boolean.FALSE : null;
+      if (existing == null) {
+        // Deleted between the create and the read (a Replace, say): try again next pass.
+        throw new IllegalStateException(
+            "run " + run.getMetadata().getName() + " is being deleted; creating it again shortly");
+      }
+      return Runs.ownedBy(existing, schedule) ? Boolean.FALSE : null;
     }
   }
 
-  void consumeSkipNext(BareMetalPowerSchedule schedule) {
+  /** Removes the used skip-next-run annotation; false when that failed (try again soon). */
+  boolean consumeSkipNext(BareMetalPowerSchedule schedule) {
     try {
       kubernetes
           .resources(BareMetalPowerSchedule.class)
@@ -100,11 +106,15 @@ final class ScheduleRuns {
           .withName(schedule.getMetadata().getName())
           .edit(
               s -> {
-                s.getMetadata().getAnnotations().remove(BareMetalPowerSchedule.SKIP_NEXT_RUN);
+                if (s.getMetadata().getAnnotations() != null) {
+                  s.getMetadata().getAnnotations().remove(BareMetalPowerSchedule.SKIP_NEXT_RUN);
+                }
                 return s;
               });
+      return true;
     } catch (KubernetesClientException e) {
       LOG.warn("could not remove {}: {}", BareMetalPowerSchedule.SKIP_NEXT_RUN, e.getMessage());
+      return false;
     }
   }
 
@@ -122,6 +132,17 @@ final class ScheduleRuns {
       }
       throw e;
     }
+  }
+
+  /** An object of this name exists and this schedule does not own it. */
+  boolean foreign(BareMetalPowerSchedule schedule, String name) {
+    BareMetalPowerAction existing =
+        kubernetes
+            .resources(BareMetalPowerAction.class)
+            .inNamespace(schedule.getMetadata().getNamespace())
+            .withName(name)
+            .get();
+    return existing != null && !Runs.ownedBy(existing, schedule);
   }
 
   void delete(BareMetalPowerAction run) {

@@ -93,8 +93,9 @@ public final class ServerSelection {
       Set<String> selected) {
     for (int pages = 0; pages < MAX_PAGES; pages++, offset += step) {
       ServerPage page = client.listServers(offset, PAGE, tag);
-      collect(page, selector, name, seen, selected);
-      if (page.servers().size() < PAGE) {
+      int repeated = collect(page, selector, name, seen, selected);
+      // A short page ends the list; a page of nothing new is a cloud that clamps or ignores offset.
+      if (page.servers().size() < PAGE || repeated == page.servers().size()) {
         return;
       }
     }

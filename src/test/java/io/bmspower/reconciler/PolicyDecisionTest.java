@@ -234,4 +234,27 @@ class PolicyDecisionTest {
     assertThat(PolicyDecision.share(List.of(policy("one", one), policy("two", two)))).isEqualTo(5);
     assertThat(PolicyDecision.share(List.of())).isEqualTo(1);
   }
+
+  @Test
+  void anInvalidNamespaceSelectorFailsClosedAndLendsNoShare() {
+    var broken = spec();
+    broken.setBudgetShare(10);
+    broken.setNamespaceSelector(
+        new LabelSelectorBuilder()
+            .addNewMatchExpression()
+            .withKey("team")
+            .withOperator("NotIn")
+            .endMatchExpression()
+            .build());
+    var policies = PolicyDecision.selecting(List.of(policy("broken", broken)), Map.of("team", "a"));
+
+    var verdict = PolicyDecision.decide(request(PowerAction.Stop, false, A), policies, null);
+
+    assertThat(policies).hasSize(1);
+    assertThat(verdict.refused()).isTrue();
+    assertThat(verdict.message())
+        .contains("BareMetalPowerPolicy broken has an invalid namespaceSelector")
+        .contains("NotIn of key team needs values");
+    assertThat(PolicyDecision.share(policies)).isEqualTo(1);
+  }
 }
