@@ -122,6 +122,11 @@ public final class LocalControlPlane implements AutoCloseable {
     install(client, GENERATED_SCHEDULE_CRD, BareMetalPowerSchedule.CRD_NAME);
   }
 
+  /** Only the BareMetalPowerAction CRD, as a cluster upgraded by helm (which adds no CRD) has. */
+  public static void installActionCrdOnly(KubernetesClient client) {
+    install(client, GENERATED_CRD, BareMetalPowerAction.CRD_NAME);
+  }
+
   private static void install(KubernetesClient client, Path file, String name) {
     try (InputStream in = new FileInputStream(file.toFile())) {
       CustomResourceDefinition crd =
