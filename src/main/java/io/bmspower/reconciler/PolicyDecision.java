@@ -164,7 +164,8 @@ final class PolicyDecision {
     Set<String> ids = new HashSet<>();
     grant.getIds().forEach(id -> ids.add(id.toLowerCase(Locale.ROOT)));
     boolean byData = !grant.getTags().isEmpty() || !grant.getNamePatterns().isEmpty();
-    List<Pattern> names = grant.getNamePatterns().stream().map(PolicyDecision::glob).toList();
+    List<Pattern> names =
+        grant.getNamePatterns().stream().map(io.bmspower.cloud.NamePattern::compile).toList();
     List<String> offenders = new ArrayList<>();
     int count = 0;
     for (String id : request.servers()) {
@@ -201,10 +202,6 @@ final class PolicyDecision {
     }
     String name = details.name();
     return name != null && names.stream().anyMatch(p -> p.matcher(name).matches());
-  }
-
-  static Pattern glob(String pattern) {
-    return io.bmspower.cloud.NamePattern.compile(pattern);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.bmspower.api.v1alpha1.BareMetalPowerSchedule;
 import io.bmspower.api.v1alpha1.BareMetalPowerScheduleStatus;
 import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.reconciler.EventRecorder;
+import io.bmspower.reconciler.Rfc3339;
 import io.bmspower.reconciler.ServerDirectory;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +64,7 @@ final class DriftCheck {
     List<String> drifted = Drift.of(status.getDesiredPower(), servers, states);
     var next = drift == null ? new BareMetalPowerScheduleStatus.Drift() : drift;
     int before = next.getCount() == null ? 0 : next.getCount();
-    next.setCheckedAt(Runs.rfc(now));
+    next.setCheckedAt(Rfc3339.format(now));
     next.setCount(drifted.size());
     next.setServers(drifted.subList(0, Math.min(DRIFT_SHOWN, drifted.size())));
     status.setDrift(next);

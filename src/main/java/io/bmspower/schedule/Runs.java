@@ -117,11 +117,6 @@ final class Runs {
         : name.substring(0, MAX_BASE - 9) + "-" + hash(name).substring(0, 8);
   }
 
-  /** Kubernetes timestamps: RFC 3339, whole seconds. */
-  static String rfc(Instant at) {
-    return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-  }
-
   private static long minutes(Instant at) {
     return at.getEpochSecond() / 60;
   }

@@ -36,7 +36,13 @@ final class SchedulePlan {
   }
 
   /** What to do now, and what comes next. */
-  record Step(Kind kind, Event event, String reason, Event next, int missed, boolean replace) {}
+  record Step(Kind kind, Event event, String reason, Event next, int missed, boolean replace) {
+
+    /** This step's event, skipped for {@code why} instead (found when acting on it). */
+    Step skipped(String why) {
+      return new Step(Kind.SKIP, event, why, next, 0, false);
+    }
+  }
 
   /** The overrides a person set on the schedule (annotations). */
   record Overrides(boolean skipNext, Instant postponeUntil) {

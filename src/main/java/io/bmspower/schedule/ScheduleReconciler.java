@@ -8,6 +8,7 @@ import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.cloud.CloudException;
 import io.bmspower.reconciler.CloudAccess;
 import io.bmspower.reconciler.EventRecorder;
+import io.bmspower.reconciler.Rfc3339;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -141,7 +142,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     // Never ran: from its creation, as CronJob; a creation after this clock's now (skew) from
     // when the operator first saw it.
     if (status.getFirstSeen() == null) {
-      status.setFirstSeen(Runs.rfc(now));
+      status.setFirstSeen(Rfc3339.format(now));
     }
     Instant created = Instant.parse(schedule.getMetadata().getCreationTimestamp());
     Instant seen = Instant.parse(status.getFirstSeen());
@@ -201,7 +202,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
                         r.getSpec().getAction().name(),
                         Runs.scheduledAt(r).toString()))
             .toList());
-    status.setNextScheduleTime(step.next() == null ? null : Runs.rfc(step.next().at()));
+    status.setNextScheduleTime(step.next() == null ? null : Rfc3339.format(step.next().at()));
     status.setNextAction(step.next() == null ? null : step.next().action().name());
     String held = step.kind() == SchedulePlan.Kind.NONE ? step.reason() : null;
     conditions.set(
@@ -228,7 +229,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
             : "next: "
                 + (step.next() == null
                     ? "none within 5 years"
-                    : step.next().action() + " at " + Runs.rfc(step.next().at())));
+                    : step.next().action() + " at " + Rfc3339.format(step.next().at())));
     if (parsed.window() && status.getDesiredPower() != null && active.isEmpty()) {
       Duration drift = driftCheck.check(schedule, now);
       wait = min(wait, drift);
@@ -257,24 +258,11 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     try {
       servers = ServerSelection.resolve(access.client(), schedule.getSpec().getSelector());
     } catch (ServerSelection.TooLarge e) {
-      skip(
-          schedule,
-          new SchedulePlan.Step(
-              SchedulePlan.Kind.SKIP, step.event(), e.getMessage(), step.next(), 0, false),
-          state);
+      skip(schedule, step.skipped(e.getMessage()), state);
       return null;
     }
     if (servers.isEmpty()) {
-      skip(
-          schedule,
-          new SchedulePlan.Step(
-              SchedulePlan.Kind.SKIP,
-              step.event(),
-              "the selector matches no server",
-              step.next(),
-              0,
-              false),
-          state);
+      skip(schedule, step.skipped("the selector matches no server"), state);
       return null;
     }
     PowerAction action = step.event().action();
@@ -282,13 +270,8 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     if (store.foreign(schedule, name)) {
       skip(
           schedule,
-          new SchedulePlan.Step(
-              SchedulePlan.Kind.SKIP,
-              step.event(),
-              "a BareMetalPowerAction named " + name + " exists and is not this schedule's run",
-              step.next(),
-              0,
-              false),
+          step.skipped(
+              "a BareMetalPowerAction named " + name + " exists and is not this schedule's run"),
           state);
       return null;
     }
@@ -307,17 +290,12 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     if (created == null) {
       skip(
           schedule,
-          new SchedulePlan.Step(
-              SchedulePlan.Kind.SKIP,
-              step.event(),
-              "a BareMetalPowerAction named " + name + " exists and is not this schedule's run",
-              step.next(),
-              0,
-              false),
+          step.skipped(
+              "a BareMetalPowerAction named " + name + " exists and is not this schedule's run"),
           state);
       return null;
     }
-    status.setLastScheduleTime(Runs.rfc(step.event().at()));
+    status.setLastScheduleTime(Rfc3339.format(step.event().at()));
     status.setLastAction(action.name());
     status.setDesiredPower(
         parsed.window() ? (action == PowerAction.Stop ? Drift.OFF : Drift.ON) : null);
@@ -336,16 +314,16 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
               + " of "
               + servers.size()
               + " server(s) for "
-              + Runs.rfc(step.event().at()));
+              + Rfc3339.format(step.event().at()));
     }
     return recheck;
   }
 
   private void skip(BareMetalPowerSchedule schedule, SchedulePlan.Step step, PassState state) {
     var status = schedule.getStatus();
-    status.setLastScheduleTime(Runs.rfc(step.event().at()));
+    status.setLastScheduleTime(Rfc3339.format(step.event().at()));
     status.setLastSkipped(
-        Runs.rfc(step.event().at()) + " " + step.event().action() + ": " + step.reason());
+        Rfc3339.format(step.event().at()) + " " + step.event().action() + ": " + step.reason());
     // A skipped run leaves nothing to enforce until the next one.
     status.setDesiredPower(null);
     status.setDrift(null);
@@ -356,7 +334,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
         "RunSkipped",
         step.event().action()
             + " for "
-            + Runs.rfc(step.event().at())
+            + Rfc3339.format(step.event().at())
             + " skipped: "
             + step.reason());
     if (step.reason().startsWith("skip-next-run")) {
@@ -374,7 +352,7 @@ public class ScheduleReconciler implements Reconciler<BareMetalPowerSchedule> {
     String skipped = schedule.getStatus().getLastSkipped();
     if (skipNext
         && skipped != null
-        && skipped.startsWith(Runs.rfc(last))
+        && skipped.startsWith(Rfc3339.format(last))
         && skipped.contains("skip-next-run")
         && now.isBefore(last.plus(Duration.ofMinutes(1)))) {
       // Used by the run just skipped, but its removal failed: remove it now, skip nothing more.

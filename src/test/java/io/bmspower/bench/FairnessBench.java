@@ -162,15 +162,12 @@ final class FairnessBench {
     return client.resources(BareMetalPowerAction.class).inNamespace(ns).withName(name).get();
   }
 
-  /** Polls every 100 ms (a benchmark measures, it asserts nothing); returns when it held. */
-  private static long waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("fairness bench: gave up after 10 minutes");
-      }
-      Thread.sleep(100);
-    }
+  /** Polls every 100 ms, at most 10 minutes; returns the moment it held. */
+  private static long waitFor(java.util.concurrent.Callable<Boolean> condition) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(condition);
     return System.nanoTime();
   }
 

@@ -249,28 +249,24 @@ public final class Demo {
         "a BareMetalPowerSchedule: examples/schedule-demo.yaml (Stop on even minutes, Start on odd ones)");
     System.out.print(
         kubectl(kubeconfig, "apply", "-n", NAMESPACE, "-f", "examples/schedule-demo.yaml"));
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-    long succeeded = 0;
-    String schedules = "";
-    String runs = "";
-    while (succeeded < 2 && Instant.now().isBefore(deadline)) {
-      Thread.sleep(5000);
-      schedules = kubectl(kubeconfig, "get", "bmps", "-n", NAMESPACE);
-      runs =
-          kubectl(
-              kubeconfig,
-              "get",
-              "bmpa",
-              "-n",
-              NAMESPACE,
-              "-l",
-              "bmspower.io/schedule=every-other-minute");
-      System.out.print(schedules);
-      System.out.print(runs);
-      System.out.println();
-      try (KubernetesClient client = plane.newClient()) {
-        succeeded =
-            client
+    String[] tables = {"", ""};
+    java.util.concurrent.Callable<Long> succeededRuns =
+        () -> {
+          tables[0] = kubectl(kubeconfig, "get", "bmps", "-n", NAMESPACE);
+          tables[1] =
+              kubectl(
+                  kubeconfig,
+                  "get",
+                  "bmpa",
+                  "-n",
+                  NAMESPACE,
+                  "-l",
+                  "bmspower.io/schedule=every-other-minute");
+          System.out.print(tables[0]);
+          System.out.print(tables[1]);
+          System.out.println();
+          try (KubernetesClient client = plane.newClient()) {
+            return client
                 .resources(BareMetalPowerAction.class)
                 .inNamespace(NAMESPACE)
                 .withLabel("bmspower.io/schedule", "every-other-minute")
@@ -282,13 +278,23 @@ public final class Demo {
                         r.getStatus() != null
                             && r.getStatus().getPhase() == io.bmspower.api.v1alpha1.Phase.Succeeded)
                 .count();
-      }
+          }
+        };
+    boolean ok;
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofMinutes(4))
+          .pollDelay(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofSeconds(5))
+          .until(succeededRuns, n -> n >= 2);
+      ok = true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      ok = false;
     }
-    Files.writeString(OUT.resolve("get-bmps.txt"), schedules + "\n" + runs);
+    Files.writeString(OUT.resolve("get-bmps.txt"), tables[0] + "\n" + tables[1]);
     Files.writeString(
         OUT.resolve("describe-schedule.txt"),
         kubectl(kubeconfig, "describe", "bmps", "-n", NAMESPACE, "every-other-minute"));
-    boolean ok = succeeded >= 2;
     System.out.println(
         ok
             ? "demo: the schedule created its runs and two succeeded ("

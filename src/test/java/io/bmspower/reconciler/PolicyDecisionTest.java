@@ -154,10 +154,13 @@ class PolicyDecisionTest {
 
   @Test
   void namePatternsAreGlobsNotRegexes() {
-    assertThat(PolicyDecision.glob("lab-*").matcher("lab-001").matches()).isTrue();
-    assertThat(PolicyDecision.glob("lab-?1").matcher("lab-01").matches()).isTrue();
-    assertThat(PolicyDecision.glob("lab.(x)*").matcher("lab.(x)9").matches()).isTrue();
-    assertThat(PolicyDecision.glob("lab.*").matcher("labX9").matches()).isFalse();
+    assertThat(io.bmspower.cloud.NamePattern.compile("lab-*").matcher("lab-001").matches())
+        .isTrue();
+    assertThat(io.bmspower.cloud.NamePattern.compile("lab-?1").matcher("lab-01").matches())
+        .isTrue();
+    assertThat(io.bmspower.cloud.NamePattern.compile("lab.(x)*").matcher("lab.(x)9").matches())
+        .isTrue();
+    assertThat(io.bmspower.cloud.NamePattern.compile("lab.*").matcher("labX9").matches()).isFalse();
   }
 
   @Test
