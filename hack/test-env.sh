@@ -7,6 +7,7 @@
 # ${KUBE_API_TEST_DIR:-~/.kubeapitest}/kstatus/<version>-<os>-<arch>/.
 # Idempotent: builds only what is missing. Versions are pinned by the go.mod files beside this
 # script (go.sum committed).
+# Also promtool (for ObservabilityIT: alert rules, dashboard queries) into .../promtool/<version>-<os>-<arch>/.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,6 +50,29 @@ build_helm() {
   echo "test-env: ready in $HELM_TARGET"
 }
 
+build_promtool() {
+  local version target staging
+  version="$(awk '$1 == "require" && $2 == "github.com/prometheus/prometheus" {print $3}' "$HERE/test-env/promtool/go.mod")"
+  target="$TEST_DIR/promtool/${version#v}-$GOOS-$GOARCH"
+  if [[ -x "$target/promtool" ]]; then
+    echo "test-env: promtool $version already in $target"
+    return
+  fi
+  echo "test-env: compiling promtool (prometheus $version) into $target"
+  staging="$(mktemp -d "$TEST_DIR/promtool.build.XXXXXX")"
+  (cd "$HERE/test-env/promtool" &&
+    time go build -trimpath -o "$staging/promtool" \
+      -ldflags "-s -w -X github.com/prometheus/common/version.Version=${version#v}" github.com/prometheus/prometheus/cmd/promtool) ||
+    { rm -rf "$staging"; exit 1; }
+  # A smoke run, so a binary that cannot start is never installed.
+  "$staging/promtool" --version
+  mkdir -p "$(dirname "$target")"
+  rm -rf "$target"
+  mv "$staging" "$target"
+  chmod 755 "$target"
+  echo "test-env: ready in $target"
+}
+
 build_kstatus() {
   if [[ -x "$KSTATUS_TARGET/kstatus" ]]; then
     echo "test-env: kstatus $KSTATUS_VERSION already in $KSTATUS_TARGET"
@@ -70,6 +94,7 @@ build_kstatus() {
 
 mkdir -p "$TEST_DIR"
 build_kstatus
+build_promtool
 build_helm
 
 if [[ -x "$TARGET/kube-apiserver" && -x "$TARGET/kubectl" && -x "$TARGET/etcd" ]]; then
