@@ -30,7 +30,7 @@ crds: ## Regenerate the CRDs from the Java types into crds/ and the chart.
 	for f in $(CRD) $(POLICY_CRD) $(SCHEDULE_CRD); do cp target/classes/META-INF/fabric8/$$f crds/$$f && cp crds/$$f helm/bms-power-operator/crds/$$f; done
 
 .PHONY: test-env
-test-env: ## Compile kube-apiserver, kubectl, etcd and helm for the tests (once per machine; idempotent).
+test-env: ## Compile kube-apiserver, kubectl, etcd, helm, promtool and the node components (kubelet, ...) for the tests (once per machine; idempotent).
 	hack/test-env.sh
 
 .PHONY: test
@@ -42,6 +42,14 @@ test: test-env ## Run all tests: unit tests and integration tests against a real
 .PHONY: build
 build: ## Build the runnable jar (target/bms-power-operator.jar) without running tests.
 	$(MVN) -q package -DskipTests -Dspotless.check.skip=true
+
+.PHONY: image
+image: build ## Build the operator image without a registry (Debian base, jlink'd JRE) into target/image/*.tar.
+	hack/image/build.sh
+
+.PHONY: e2e
+e2e: test-env image ## End-to-end: the image and the chart on a real single-node cluster (root; changes host networking, undone at the end).
+	hack/e2e/e2e.sh
 
 .PHONY: clean
 clean: ## Remove build output (the compiled control plane in ~/.kubeapitest stays).

@@ -4,7 +4,9 @@
 # and the helm CLI (for ReadmeCommandsIT, which runs the README's commands) into
 # ${KUBE_API_TEST_DIR:-~/.kubeapitest}/helm/<version>-<os>-<arch>/, and hack/kstatus (the kstatus
 # library behind Flux health checks, for KstatusTest) into
-# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/kstatus/<version>-<os>-<arch>/.
+# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/kstatus/<version>-<os>-<arch>/, and the node components make e2e
+# runs (kubelet, kube-proxy, kube-scheduler, kube-controller-manager; same k8s.io/kubernetes version) into
+# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/node/<version>-<os>-<arch>/.
 # Idempotent: builds only what is missing. Versions are pinned by the go.mod files beside this
 # script (go.sum committed).
 # Also promtool (for ObservabilityIT: alert rules, dashboard queries) into .../promtool/<version>-<os>-<arch>/.
@@ -29,6 +31,13 @@ TARGET="$TEST_DIR/k8s/${K8S_VERSION#v}-$GOOS-$GOARCH"
 HELM_TARGET="$TEST_DIR/helm/${HELM_VERSION#v}-$GOOS-$GOARCH"
 KSTATUS_TARGET="$TEST_DIR/kstatus/${KSTATUS_VERSION#v}-$GOOS-$GOARCH"
 export CGO_ENABLED=0 GOFLAGS=-mod=readonly
+MINOR="$(echo "${K8S_VERSION#v}" | cut -d. -f2)"
+K8S_LDFLAGS="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
+  -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$MINOR \
+  -X k8s.io/component-base/version.gitTreeState=clean \
+  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION \
+  -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
+
 
 build_helm() {
   if [[ -x "$HELM_TARGET/helm" ]]; then
@@ -92,10 +101,32 @@ build_kstatus() {
   echo "test-env: ready in $KSTATUS_TARGET"
 }
 
+build_node() {
+  local target="$TEST_DIR/node/${K8S_VERSION#v}-$GOOS-$GOARCH" components=(kubelet kube-proxy kube-scheduler kube-controller-manager)
+  if [[ -x "$target/kubelet" && -x "$target/kube-proxy" && -x "$target/kube-scheduler" && -x "$target/kube-controller-manager" ]]; then
+    echo "test-env: kubelet, kube-proxy, kube-scheduler and kube-controller-manager $K8S_VERSION already in $target"
+    return
+  fi
+  echo "test-env: compiling ${components[*]} $K8S_VERSION into $target (about 2 minutes on a warm Go cache, 6 cold)"
+  local staging c
+  staging="$(mktemp -d "$TEST_DIR/node.build.XXXXXX")"
+  for c in "${components[@]}"; do
+    (cd "$HERE/test-env/kube-node" && time go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$staging/$c" "k8s.io/kubernetes/cmd/$c") ||
+      { rm -rf "$staging"; exit 1; }
+  done
+  "$staging/kubelet" --version
+  mkdir -p "$(dirname "$target")"
+  rm -rf "$target"
+  mv "$staging" "$target"
+  chmod 755 "$target"
+  echo "test-env: ready in $target"
+}
+
 mkdir -p "$TEST_DIR"
 build_kstatus
 build_promtool
 build_helm
+build_node
 
 if [[ -x "$TARGET/kube-apiserver" && -x "$TARGET/kubectl" && -x "$TARGET/etcd" ]]; then
   echo "test-env: kube-apiserver $K8S_VERSION, kubectl and etcd $ETCD_VERSION already in $TARGET"
@@ -106,13 +137,6 @@ echo "test-env: compiling kube-apiserver and kubectl $K8S_VERSION and etcd $ETCD
 echo "test-env: this happens once per machine and takes a while (about 10 minutes on 2 cores)"
 STAGING="$(mktemp -d "$TEST_DIR.build.XXXXXX" 2>/dev/null || mktemp -d)"
 trap 'rm -rf "$STAGING"' EXIT
-
-MINOR="$(echo "${K8S_VERSION#v}" | cut -d. -f2)"
-K8S_LDFLAGS="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
-  -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$MINOR \
-  -X k8s.io/component-base/version.gitTreeState=clean \
-  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION \
-  -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
 
 (cd "$HERE/test-env/kube-apiserver" &&
   time go build -trimpath -ldflags "$K8S_LDFLAGS" -o "$STAGING/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver &&

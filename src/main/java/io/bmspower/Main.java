@@ -20,7 +20,17 @@ public final class Main {
       OperatorSettings.usage(System.out);
       return;
     }
+    if (args.length > 0 && args[0].equals("--version")) {
+      System.out.println("bms-power-operator " + version());
+      return;
+    }
     System.exit(OperatorMain.run(args));
+  }
+
+  /** The project version from the jar's manifest; "dev" when run from classes. */
+  static String version() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   static void usage(PrintStream out) {
@@ -32,6 +42,7 @@ public final class Main {
           java -jar bms-power-operator.jar [options]            run the operator
           java -jar bms-power-operator.jar simulator [options]  run the BMS simulator
           java -jar bms-power-operator.jar --help               show this help
+          java -jar bms-power-operator.jar --version            print the version
 
         `java -jar bms-power-operator.jar simulator --help` lists the simulator's options.
         """);

@@ -151,6 +151,11 @@ public final class OperatorMain {
                             () -> {
                               lease.tookLease();
                               metrics.leader(true);
+                              LeaseOwner.adopt(
+                                  kubernetes,
+                                  settings.leaseNamespace,
+                                  settings.leaseName,
+                                  settings.leaseOwner);
                             },
                             () -> {
                               // Stop sending at once (queued calls are dropped, not drained)

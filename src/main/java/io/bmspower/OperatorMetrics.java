@@ -1,9 +1,12 @@
 package io.bmspower;
 
+import io.bmspower.reconciler.CallGate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -20,7 +23,22 @@ public final class OperatorMetrics {
     // Registered once: the values change, the meters do not.
     registry.gauge("bms.leader", leader);
     registry.gauge("bms.lease.transitions", leaseTransitions);
+    // The counters alerts and the dashboard watch exist from the start, at zero, so that a first
+    // 429, failure or drop is an increase and every series the chart's rules use is scraped.
+    for (String operation : CLOUD_OPERATIONS) {
+      throttledCounter(operation);
+    }
+    for (String result : List.of("succeeded", "failed")) {
+      serversCounter(result);
+    }
+    for (CallGate.Dropped reason : CallGate.Dropped.values()) {
+      droppedCounter(reason.name().toLowerCase(Locale.ROOT));
+    }
   }
+
+  /** The operations {@code HttpBmsClient} reports (its {@code send}/{@code query} names). */
+  static final List<String> CLOUD_OPERATIONS =
+      List.of("submit", "getJob", "getServer", "listServers");
 
   /** bms_cloud_calls_total / _seconds by operation and outcome (ok, throttled, retryable, ...). */
   public void cloudCall(String operation, String outcome, Duration duration) {
@@ -31,22 +49,14 @@ public final class OperatorMetrics {
         .register(registry)
         .record(duration);
     if (outcome.equals("throttled")) {
-      Counter.builder("bms.cloud.throttled")
-          .description("Answers 429 (APIG.0308) from the cloud")
-          .tag("operation", operation)
-          .register(registry)
-          .increment();
+      throttledCounter(operation).increment();
     }
   }
 
   /** bms_servers_total by result (succeeded or failed). */
   public void servers(String result, int count) {
     if (count > 0) {
-      Counter.builder("bms.servers")
-          .description("Servers whose action ended, by result")
-          .tag("result", result)
-          .register(registry)
-          .increment(count);
+      serversCounter(result).increment(count);
     }
   }
 
@@ -70,11 +80,28 @@ public final class OperatorMetrics {
 
   /** bms_action_requests_dropped_total by reason: expired (intent too old) or fenced (no Lease). */
   public void requestDropped(String reason) {
-    Counter.builder("bms.action.requests.dropped")
+    droppedCounter(reason).increment();
+  }
+
+  private Counter throttledCounter(String operation) {
+    return Counter.builder("bms.cloud.throttled")
+        .description("Answers 429 (APIG.0308) from the cloud")
+        .tag("operation", operation)
+        .register(registry);
+  }
+
+  private Counter serversCounter(String result) {
+    return Counter.builder("bms.servers")
+        .description("Servers whose action ended, by result")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  private Counter droppedCounter(String reason) {
+    return Counter.builder("bms.action.requests.dropped")
         .description("Action requests dropped unsent: intent too old, or the Lease lost")
         .tag("reason", reason)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /**

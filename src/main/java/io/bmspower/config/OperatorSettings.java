@@ -36,6 +36,7 @@ public final class OperatorSettings {
   public boolean leaderElection = false;
   public String leaseName = "bms-power-operator";
   public String leaseNamespace;
+  public String leaseOwner;
   public int healthPort = 8080;
   public int reconcileThreads = 10;
   public boolean batchAcrossResources = true;
@@ -182,6 +183,12 @@ public final class OperatorSettings {
         "NS",
         "the Lease's namespace (default: $POD_NAMESPACE)",
         (s, v) -> s.leaseNamespace = v);
+    setting(
+        "lease-owner",
+        "SERVICEACCOUNT",
+        "a ServiceAccount in the Lease's namespace made the Lease's owner, so deleting it removes"
+            + " the Lease (the chart sets its own; default: none)",
+        (s, v) -> s.leaseOwner = v);
     setting(
         "health-port",
         "PORT",

@@ -185,12 +185,25 @@ class HelmChartIT {
     Role leases = one(objects, Role.class);
     assertThat(leases.getMetadata().getNamespace()).isEqualTo("bms-system");
     assertThat(leases.getRules())
-        .singleElement()
-        .satisfies(
+        .satisfiesExactly(
             r -> {
               assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
               assertThat(r.getResources()).containsExactly("leases");
+            },
+            // Only its own ServiceAccount, read to make it the Lease's owner.
+            r -> {
+              assertThat(r.getResources()).containsExactly("serviceaccounts");
+              assertThat(r.getResourceNames()).containsExactly("bpo-bms-power-operator");
+              assertThat(r.getVerbs()).containsExactly("get");
             });
+    assertThat(container.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("BMS_LEASE_OWNER")
+                    && e.getValueFrom()
+                        .getFieldRef()
+                        .getFieldPath()
+                        .equals("spec.serviceAccountName"));
     assertThat(objects).anyMatch(o -> o.getKind().equals("ServiceMonitor"));
   }
 

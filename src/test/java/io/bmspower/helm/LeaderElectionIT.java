@@ -61,6 +61,24 @@ class LeaderElectionIT {
 
         String leader = awaitHolder(admin, null);
         assertThat(replicas).extracting(DeploymentsAsProcesses.Pod::name).contains(leader);
+        // The Lease is made at run time: owned by the chart's ServiceAccount, helm uninstall's
+        // deletion of that account lets the garbage collector remove it (make e2e sees it go).
+        String accountUid =
+            admin
+                .serviceAccounts()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName(RELEASE + "-bms-power-operator")
+                .get()
+                .getMetadata()
+                .getUid();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(lease(admin).getMetadata().getOwnerReferences())
+                        .extracting(o -> o.getKind() + "/" + o.getName() + "/" + o.getUid())
+                        .containsExactly(
+                            "ServiceAccount/" + RELEASE + "-bms-power-operator/" + accountUid));
         awaitRenewedPastOneLeaseDuration(admin, leader);
         List<String> firstHalf = sim.simulator.inventory().subList(0, 20);
         h.create("before-failover", firstHalf, spec -> {});

@@ -188,7 +188,7 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
 
     Map<String, String> env = new HashMap<>();
     for (EnvVar var : container.getEnv()) {
-      env.put(var.getName(), resolve(var, podName, namespace));
+      env.put(var.getName(), resolve(var, podName, namespace, podSpec.getServiceAccountName()));
     }
     int healthPort = freePort();
     env.put("BMS_HEALTH_PORT", Integer.toString(healthPort)); // a pod has its own network
@@ -215,7 +215,8 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
     return pod;
   }
 
-  private static String resolve(EnvVar var, String podName, String namespace) {
+  private static String resolve(
+      EnvVar var, String podName, String namespace, String serviceAccount) {
     if (var.getValueFrom() == null) {
       return var.getValue() == null ? "" : var.getValue();
     }
@@ -226,8 +227,13 @@ public final class DeploymentsAsProcesses implements AutoCloseable {
     if (field != null && field.getFieldPath().equals("metadata.namespace")) {
       return namespace;
     }
+    if (field != null && field.getFieldPath().equals("spec.serviceAccountName")) {
+      return serviceAccount;
+    }
     throw new IllegalStateException(
-        "env " + var.getName() + ": this stand-in resolves only metadata.name/namespace");
+        "env "
+            + var.getName()
+            + ": this stand-in resolves only metadata.name/namespace and spec.serviceAccountName");
   }
 
   private String serviceAccountKubeconfig(String serviceAccount, String namespace)
