@@ -48,7 +48,9 @@ image: build ## Build the operator image without a registry (Debian base, jlink'
 	hack/image/build.sh
 
 .PHONY: e2e
-e2e: test-env image ## End-to-end: the image and the chart on a real single-node cluster (root; changes host networking, undone at the end).
+e2e: test-env ## End-to-end: the image and the chart on a real single-node cluster (root; changes host networking, undone at the end).
+	hack/e2e/e2e.sh --preflight
+	$(MAKE) image
 	hack/e2e/e2e.sh
 
 .PHONY: clean

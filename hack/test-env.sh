@@ -107,7 +107,7 @@ build_node() {
     echo "test-env: kubelet, kube-proxy, kube-scheduler and kube-controller-manager $K8S_VERSION already in $target"
     return
   fi
-  echo "test-env: compiling ${components[*]} $K8S_VERSION into $target (about 2 minutes on a warm Go cache, 6 cold)"
+  echo "test-env: compiling ${components[*]} $K8S_VERSION into $target (3 to 4 minutes after kube-apiserver's build; 30 s on a warm Go cache)"
   local staging c
   staging="$(mktemp -d "$TEST_DIR/node.build.XXXXXX")"
   for c in "${components[@]}"; do

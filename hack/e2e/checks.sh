@@ -11,8 +11,9 @@ explain_pods() {
       ((.state.waiting | select(. != null) | "waiting (\(.reason)): \(.message // "")") //
        (.state.running | select(. != null) | "running, not ready") // "terminated") +
       ((.lastState.terminated | select(. != null) | "; last exit \(.exitCode) (\(.reason))") // "")' 2>/dev/null || true
+  # MissingClusterDNS is expected: this node has no cluster DNS (the operator needs none).
   k get events -n "$ns" --field-selector type=Warning -o json |
-    jq -r '.items | sort_by(.lastTimestamp) | .[-8:][] | "  event \(.involvedObject.kind)/\(.involvedObject.name) \(.reason): \(.message)"' 2>/dev/null || true
+    jq -r '[.items[] | select(.reason != "MissingClusterDNS")] | sort_by(.lastTimestamp) | .[-8:][] | "  event \(.involvedObject.kind)/\(.involvedObject.name) \(.reason): \(.message)"' 2>/dev/null || true
 }
 
 operator_pods_ready() {
@@ -36,7 +37,11 @@ phase_of() { k get bmpa -n "$WORK_NS" "$1" -o jsonpath='{.status.phase}' 2>/dev/
 expected_phase() { k get bmpa -n "$WORK_NS" "$1" -o jsonpath='{.metadata.annotations.bmspower\.io/demo-expected-phase}'; }
 all_in_expected_phase() {
   local r
-  for r in "$@"; do [[ $(phase_of "$r") == "$(expected_phase "$r")" ]] || return 1; done
+  local want
+  for r in "$@"; do
+    want="$(expected_phase "$r")"
+    [[ -n $want && $(phase_of "$r") == "$want" ]] || return 1
+  done
 }
 jobs_submitted() { [[ $(k get bmpa -n "$WORK_NS" "$1" -o json | jq '[.status.batches // [] | .[] | select(.jobId)] | length') -ge 1 ]]; }
 sim_stats() { curl -sf --max-time 5 "$SIM_URL/_sim/stats"; }
@@ -130,7 +135,7 @@ INSTALL_START=$SECONDS
   --set image.tag="${IMAGE##*:}" --set image.pullPolicy=Never ${E2E_HELM_ARGS:-} >"$LOGS/helm-install.txt" 2>&1 ||
   fail "helm install failed: $(cat "$LOGS/helm-install.txt")"
 wait_for 150 "the operator pod is Ready through its probes" operator_pods_ready 1 ||
-  fail "the operator pod is not Ready 150 s after helm install (values: ${E2E_HELM_ARGS:-defaults}):
+  fail "the operator pod is not Ready 150 s after helm install (chart ${E2E_CHART:-helm/bms-power-operator}, extra values: ${E2E_HELM_ARGS:-none}):
 $(explain_pods "$OP_NS")"
 POD_READY_SECONDS=$((SECONDS - INSTALL_START))
 
@@ -145,8 +150,10 @@ $(k get bmpa -n "$WORK_NS" stop-2500 -o jsonpath='{range .status.conditions[*]}{
 # The first pod's /metrics, before the upgrade replaces it: it made the first action calls.
 FIRST_POD_IP="$(k get pods -n "$OP_NS" -l app.kubernetes.io/name=bms-power-operator -o jsonpath='{.items[0].status.podIP}')"
 curl -sf --max-time 10 "http://$FIRST_POD_IP:8080/metrics" >"$LOGS/metrics-first-pod.txt" || fail "no /metrics on the operator pod $FIRST_POD_IP"
+k logs -n "$OP_NS" -l app.kubernetes.io/name=bms-power-operator --tail=-1 --prefix >"$LOGS/operator-logs-first-pod.txt"
+[[ $(phase_of stop-2500) == Running ]] || fail "stop-2500 is $(phase_of stop-2500) before the upgrade: the upgrade would not happen during a running action"
 UPGRADE_START=$SECONDS
-"$HELM" upgrade "$RELEASE" helm/bms-power-operator -n "$OP_NS" --reuse-values --set replicaCount=2 \
+"$HELM" upgrade "$RELEASE" "${E2E_CHART:-helm/bms-power-operator}" -n "$OP_NS" --reuse-values --set replicaCount=2 \
   --set logging.level=DEBUG >"$LOGS/helm-upgrade.txt" 2>&1 || fail "helm upgrade failed: $(cat "$LOGS/helm-upgrade.txt")"
 rolled_out() {
   k rollout status deploy -n "$OP_NS" "$RELEASE" --timeout 5s && operator_pods_ready 2 &&
@@ -170,8 +177,13 @@ check_submissions "$LOGS/expected-submissions.json"
 stage "metrics scraped over the pod network"
 # ---------------------------------------------------------------------------------------------
 METRICS_SVC="$(k get svc -n "$OP_NS" -l app.kubernetes.io/instance="$RELEASE" -o jsonpath='{.items[0].spec.clusterIP}:{.items[0].spec.ports[0].port}')"
-LEADER="$(k get lease -n "$OP_NS" bms-power-operator -o jsonpath='{.spec.holderIdentity}')"
-LEADER_IP="$(k get pod -n "$OP_NS" "$LEADER" -o jsonpath='{.status.podIP}')"
+# Right after a rollout the Lease may still name the replaced pod until a new one takes it.
+leader_is_a_pod() {
+  LEADER="$(k get lease -n "$OP_NS" bms-power-operator -o jsonpath='{.spec.holderIdentity}')" &&
+    LEADER_IP="$(k get pod -n "$OP_NS" "$LEADER" -o jsonpath='{.status.podIP}')" && [[ -n $LEADER_IP ]]
+}
+wait_for 60 "the leader is a running pod" leader_is_a_pod ||
+  fail "60 s after the upgrade the Lease names '$LEADER', not a running operator pod"
 curl -sf --max-time 10 "http://$METRICS_SVC/metrics" >"$LOGS/metrics-service.txt" || fail "no /metrics on the Service $METRICS_SVC"
 curl -sf --max-time 10 "http://$LEADER_IP:8080/metrics" >"$LOGS/metrics-leader.txt" || fail "no /metrics on the leader pod $LEADER ($LEADER_IP)"
 grep -q '^bms_leader 1' "$LOGS/metrics-leader.txt" || fail "the leader $LEADER does not report bms_leader 1"
@@ -192,12 +204,15 @@ log "the operator pods' /metrics (scraped at their pod IPs) have all $(grep -cv 
 # ---------------------------------------------------------------------------------------------
 stage "the logs hold no secret"
 # ---------------------------------------------------------------------------------------------
+# The first pod's logs (INFO, saved before the upgrade replaced it) and both upgraded pods' (DEBUG).
 k logs -n "$OP_NS" -l app.kubernetes.io/name=bms-power-operator --tail=-1 --prefix >"$LOGS/operator-logs.txt"
-grep -c . "$LOGS/operator-logs.txt" >/dev/null || fail "the operator logged nothing (kubectl logs is empty)"
-for secret in "$SIM_SK" "Signature=" "X-Auth-Token:"; do
-  ! grep -qF -- "$secret" "$LOGS/operator-logs.txt" || fail "the operator's logs contain '${secret:0:12}...' (the secret key, a request signature or a token)"
+[[ -s $LOGS/operator-logs.txt && -s $LOGS/operator-logs-first-pod.txt ]] || fail "the operator logged nothing (kubectl logs is empty)"
+grep -q "DEBUG" "$LOGS/operator-logs.txt" || fail "the upgraded pods log no DEBUG line: logging.level=DEBUG did not reach them"
+for secret in "$SIM_SK" "Signature="; do
+  ! grep -qF -- "$secret" "$LOGS/operator-logs.txt" "$LOGS/operator-logs-first-pod.txt" ||
+    fail "the operator's logs contain '${secret:0:12}...' (the secret key or a request signature)"
 done
-log "$(wc -l <"$LOGS/operator-logs.txt") log lines at DEBUG, none with the secret key, a signature or a token"
+log "$(cat "$LOGS/operator-logs-first-pod.txt" "$LOGS/operator-logs.txt" | wc -l) log lines (INFO before the upgrade, DEBUG after), none with the secret key or a signature"
 
 # ---------------------------------------------------------------------------------------------
 stage "deleting the leader pod fails over to the other replica, mid-action"
@@ -237,10 +252,14 @@ wait_for 120 "the operator's pods are gone" gone || fail "pods remain after helm
 # collector removes it once helm has deleted the ServiceAccount.
 lease_gone() { ! k get lease -n "$OP_NS" bms-power-operator >/dev/null 2>&1; }
 wait_for 60 "the leader Lease is gone (owned by the ServiceAccount helm deleted)" lease_gone || true
-left="$(k api-resources --verbs list --namespaced -o name | grep -vE '^(events|events.events.k8s.io|bindings)$' | paste -sd, |
-  xargs -I{} "$KUBECTL" get {} -n "$OP_NS" -o name 2>/dev/null |
-  grep -vE '^(configmap/kube-root-ca.crt|serviceaccount/default)$' || true)"
-cluster_left="$(k get clusterroles,clusterrolebindings -o name -l app.kubernetes.io/instance="$RELEASE" 2>/dev/null || true)"
+kinds="$(k api-resources --verbs list --namespaced -o name | grep -vE '^(events|events.events.k8s.io|bindings)$' | paste -sd,)"
+k get "$kinds" -n "$OP_NS" -o name >"$LOGS/left-after-uninstall.txt" || fail "cannot list what is left in $OP_NS"
+# A positive control: the list did work (Kubernetes' own objects are in it).
+grep -qx "serviceaccount/default" "$LOGS/left-after-uninstall.txt" || fail "the leftover list of $OP_NS lacks serviceaccount/default: the check did not work"
+left="$(grep -vxE '(configmap/kube-root-ca.crt|serviceaccount/default)' "$LOGS/left-after-uninstall.txt" || true)"
+k get clusterroles,clusterrolebindings -o name >"$LOGS/cluster-roles-after-uninstall.txt" || fail "cannot list the cluster roles"
+grep -q "/cluster-admin$" "$LOGS/cluster-roles-after-uninstall.txt" || fail "the cluster role list lacks cluster-admin: the check did not work"
+cluster_left="$(grep -E "/$RELEASE(-|$)" "$LOGS/cluster-roles-after-uninstall.txt" || true)"
 [[ -z $left && -z $cluster_left ]] || fail "helm uninstall left objects behind: $left $cluster_left"
 log "after helm uninstall $OP_NS holds only what Kubernetes creates in every namespace, and no cluster role of the release remains"
 k get crd -o name | grep -q bmspower.io && log "the CRDs stay (Helm never deletes crds/; remove them with make uninstall)"

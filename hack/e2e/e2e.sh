@@ -5,7 +5,8 @@
 # from make test-env (the pinned k8s.io/kubernetes module), containerd + runc + CNI plugins from Debian
 # (installed when missing), a pause image built here, and the image from make image. No registry.
 #
-# It changes host-wide state (a bridge, iptables chains, network namespaces, mounts, /var/log/pods)
+# It changes host-wide state (a bridge, iptables chains, network namespaces, mounts, /var/log/pods,
+# kernel settings the kubelet sets, such as vm.overcommit_memory and kernel.panic)
 # and undoes all of it at the end, also after a failure, and before it starts if a previous run
 # crashed. It needs root, `ip link add` and a working runc: one run at a time per machine; meant for
 # CI machines and VMs. Exits non-zero with a message saying what failed.
@@ -13,7 +14,7 @@
 # Environment: E2E_HELM_ARGS extra `helm install` arguments and E2E_CHART another chart directory (to
 # try a broken value or template: the run must fail and name it);
 # E2E_KEEP=true leaves the cluster running at the end (tear it down with `hack/e2e/e2e.sh --down`).
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
 PROJECT="$PWD"
 
@@ -38,6 +39,10 @@ NODE_BIN="$TEST_DIR/node/${K8S_VERSION#v}-linux-amd64"
 HELM="$TEST_DIR/helm/${HELM_VERSION#v}-linux-amd64/helm"
 KUBECTL="$CP_BIN/kubectl"
 export KUBECONFIG="$STATE/admin.kubeconfig"
+SYSCTLS="vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
+  kernel.keys.root_maxbytes net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward
+  net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_tcp_timeout_established
+  net.netfilter.nf_conntrack_tcp_timeout_close_wait"
 T0=$SECONDS
 STAGE_START=$SECONDS
 STAGE=""
@@ -54,11 +59,17 @@ fail() {
   exit 1
 }
 k() { "$KUBECTL" "$@"; }
+# No silent exit: a failing command outside a condition names itself.
+trap 'fail "command failed (exit $?) at ${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND"' ERR
 
 # ---------------------------------------------------------------------------------------------
 # Teardown: idempotent; works from any state, including a crashed earlier run.
 # ---------------------------------------------------------------------------------------------
 teardown() {
+  # Best effort throughout: a part that is already gone is not an error here.
+  local err_trap
+  err_trap="$(trap -p ERR)"
+  trap - ERR
   log "teardown: stopping the components and undoing host changes"
   # kubelet and kube-proxy first, so nothing restarts containers while they are removed.
   for p in kubelet kube-proxy kube-scheduler kube-controller-manager; do stop_process "$p"; done
@@ -69,8 +80,8 @@ teardown() {
   fi
   # Every process left in the pods' cgroups (containers whose shim or containerd died).
   local procs
-  procs="$(cat /sys/fs/cgroup/pids/kubepods/cgroup.procs /sys/fs/cgroup/pids/kubepods/*/cgroup.procs \
-    /sys/fs/cgroup/pids/kubepods/*/*/cgroup.procs /sys/fs/cgroup/pids/kubepods/*/*/*/cgroup.procs 2>/dev/null || true)"
+  # (cgroup v1 and v2 layouts alike: the kubelet's cgroupfs driver names the tree kubepods)
+  procs="$(find /sys/fs/cgroup -path '*/kubepods*' -name cgroup.procs -exec cat {} + 2>/dev/null || true)"
   [[ -n $procs ]] && kill -9 $procs 2>/dev/null || true
   pkill -9 -f -- "-address $RUNDIR/containerd/containerd.sock" 2>/dev/null || true
   stop_process containerd
@@ -102,14 +113,21 @@ teardown() {
   done
   # Pod cgroups (cgroupfs driver), deepest first.
   local c
-  for c in $(find /sys/fs/cgroup/*/kubepods -depth -type d 2>/dev/null); do rmdir "$c" 2>/dev/null || true; done
+  for c in $(find /sys/fs/cgroup -depth -type d -path '*/kubepods*' 2>/dev/null || true); do rmdir "$c" 2>/dev/null || true; done
+  # Kernel settings the kubelet and kube-proxy change, back to what they were before the run.
+  if [[ -f $STATE/sysctl.saved ]]; then
+    local setting
+    while read -r setting; do sysctl -q -w "$setting" >/dev/null 2>&1 || log "teardown: could not restore $setting"; done <"$STATE/sysctl.saved"
+  fi
   # containerd 1.6 puts its shims' sockets in /run/containerd/s whatever its state directory: remove
   # that directory only if this script made it (a containerd of the host's own may use it).
   # The same for the kubelet's fixed log directories.
   [[ -f $STATE/made-run-containerd ]] && rm -rf /run/containerd
   [[ -f $STATE/made-var-log-pods ]] && rm -rf /var/log/pods /var/log/containers
-  rm -rf "$STATE" "$RUNDIR" 2>/dev/null || true
+  [[ -f $STATE/made-var-lib-cni ]] && rm -rf /var/lib/cni
+  rm -rf --one-file-system "$STATE" "$RUNDIR" 2>/dev/null || true
   log "teardown: done"
+  eval "$err_trap"
 }
 
 stop_process() {
@@ -137,7 +155,7 @@ check_alive() {
   for p in "$@"; do
     pid="$(cat "$RUNDIR/pids/$p.pid" 2>/dev/null || echo 0)"
     kill -0 "$pid" 2>/dev/null || fail "$p exited; the last lines of its log ($LOGS/logs/$p.log):
-$(tail -15 "$LOGS/logs/$p.log" 2>/dev/null)"
+$(tail -15 "$LOGS/logs/$p.log" 2>/dev/null || true)"
   done
 }
 
@@ -152,9 +170,54 @@ wait_for() { # seconds, description, command...
   log "$what"
 }
 
-if [[ ${1:-} == --down ]]; then
+
+on_exit() {
+  local rc=$1
+  trap - EXIT ERR
+  ((rc != 0)) && diagnostics
+  if [[ ${E2E_KEEP:-} == true && $rc == 0 ]]; then
+    log "E2E_KEEP=true: the cluster stays up (KUBECONFIG=$KUBECONFIG; hack/e2e/e2e.sh --down removes it)"
+    exit 0
+  fi
+  cp "$STATE/sysctl.saved" "$LOGS/sysctl.saved" 2>/dev/null || true
   teardown
-  exit 0
+  host_restored || rc=1
+  exit "$rc"
+}
+
+# After the teardown: nothing of the run is left on the host.
+host_restored() {
+  local left=() setting
+  iptables-save 2>/dev/null | grep -qE '^:(KUBE-|CNI-)' && left+=("iptables chains KUBE-/CNI-")
+  ip link show "$BRIDGE" >/dev/null 2>&1 && left+=("bridge $BRIDGE")
+  ip netns list 2>/dev/null | grep -q '^cni-' && left+=("network namespaces cni-*")
+  grep -qE " ($STATE|$RUNDIR)" /proc/mounts && left+=("mounts under $STATE or $RUNDIR")
+  pgrep -f -- "$STATE/" >/dev/null && left+=("processes of $STATE")
+  [[ -e $STATE || -e $RUNDIR ]] && left+=("$STATE or $RUNDIR")
+  while read -r setting; do
+    [[ $(sysctl -n "${setting%%=*}" 2>/dev/null) == "${setting#*=}" ]] || left+=("sysctl ${setting%%=*} (was ${setting#*=})")
+  done < <(cat "$LOGS/sysctl.saved" 2>/dev/null)
+  if ((${#left[@]})); then
+    echo "e2e: FAILED: the teardown left host changes behind: ${left[*]}" >&2
+    return 1
+  fi
+  log "host restored: no iptables chain, bridge, network namespace, mount or process of the run is left; $(grep -c . "$LOGS/sysctl.saved" 2>/dev/null || echo 0) kernel settings are back to their values before the run"
+}
+diagnostics() {
+  mkdir -p "$LOGS/diagnostics"
+  k get nodes,pods -A -o wide >"$LOGS/diagnostics/pods.txt" 2>&1 || true
+  k get events -A --sort-by=.lastTimestamp >"$LOGS/diagnostics/events.txt" 2>&1 || true
+  k get bmpa -A -o yaml >"$LOGS/diagnostics/actions.yaml" 2>&1 || true
+  k logs -n "$OP_NS" -l app.kubernetes.io/name=bms-power-operator --all-containers --tail=-1 --prefix >"$LOGS/diagnostics/operator.log" 2>&1 || true
+  echo "e2e: logs of every component are in $LOGS/logs, cluster state in $LOGS/diagnostics" >&2
+}
+
+if [[ ${1:-} == --down ]]; then
+  mkdir -p "$LOGS"
+  cp "$STATE/sysctl.saved" "$LOGS/sysctl.saved" 2>/dev/null || rm -f "$LOGS/sysctl.saved"
+  teardown
+  host_restored
+  exit
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -176,10 +239,32 @@ if ((${#missing[@]})); then
   log "installing from Debian: ${missing[*]}"
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
     fail "could not install ${missing[*]} with apt-get"
+  # On a systemd machine the package starts its own containerd: this run uses its own instance only.
+  if [[ " ${missing[*]} " == *" containerd "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable --now containerd >/dev/null 2>&1 || true
+  fi
 fi
-IMAGE_ARCHIVE="$(ls target/image/bms-power-operator-*.tar 2>/dev/null | head -1 || true)"
-[[ -n $IMAGE_ARCHIVE && -f target/image/image-name.txt ]] || fail "no image in target/image: run make image first"
-IMAGE="$(cat target/image/image-name.txt)"
+# One run at a time: the ports, the subnet and the directories are fixed.
+exec 9<"$PROJECT/hack/e2e/e2e.sh"
+flock -n 9 || fail "another make e2e is running on this machine (it holds a lock on hack/e2e/e2e.sh)"
+# A host that already runs Kubernetes or CRI pods: its chains, pod cgroups and namespaces would be
+# taken for a crashed run's and removed. Refuse, unless the leftovers are this script's own (its state
+# directory exists).
+if [[ ! -d $STATE ]]; then
+  foreign=()
+  iptables-save 2>/dev/null | grep -qE '^:KUBE-' && foreign+=("iptables chains KUBE-*")
+  compgen -G "/sys/fs/cgroup/*/kubepods" >/dev/null && foreign+=("pod cgroups (kubepods)")
+  ip netns list 2>/dev/null | grep -q '^cni-' && foreign+=("CNI network namespaces")
+  ss -ltnH 2>/dev/null | awk '{print $4}' | grep -qE ":(10250|$API_PORT)$" && foreign+=("a listener on port 10250 or $API_PORT")
+  ((${#foreign[@]} == 0)) || fail "this host already runs Kubernetes or containers (${foreign[*]}): make e2e would conflict with them; use a CI machine or a VM"
+fi
+# Pods reach the simulator through a Service on the same bridge: the reply is un-NATed only when
+# bridged traffic goes through iptables (br_netfilter).
+if [[ ! -e /proc/sys/net/bridge/bridge-nf-call-iptables ]]; then
+  modprobe br_netfilter 2>/dev/null || true
+  [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] ||
+    fail "the br_netfilter kernel module is not loaded and cannot be (modprobe br_netfilter): Services between pods on one bridge would not work"
+fi
 ip link add bmse2eprobe type bridge 2>/dev/null && ip link delete bmse2eprobe ||
   fail "cannot create a network link (ip link add failed): this machine (a container without CAP_NET_ADMIN?) cannot run a node"
 ip netns add bmse2eprobe 2>/dev/null && ip netns delete bmse2eprobe ||
@@ -191,32 +276,41 @@ rm -rf "$PROBE" && mkdir -p "$PROBE/rootfs"
 if ! (cd "$PROBE" && runc spec >/dev/null 2>&1 &&
   jq '.process.args=["/pause","-v"] | .process.terminal=false | .process.rlimits=[] | del(.process.oomScoreAdj)' config.json >c.json &&
   mv c.json config.json && timeout 20 runc run bmse2e-probe >/dev/null 2>runc.err); then
-  err="$(tail -3 "$PROBE/runc.err" 2>/dev/null)"
+  err="$(tail -3 "$PROBE/runc.err" 2>/dev/null || true)"
   runc delete -f bmse2e-probe >/dev/null 2>&1 || true
   rm -rf "$PROBE"
   fail "runc cannot start a container here: $err"
 fi
 runc delete -f bmse2e-probe >/dev/null 2>&1 || true
 rm -rf "$PROBE"
-HOST_IP="$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}' | head -1)"
+HOST_IP="$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}' | head -1 || true)"
 [[ -n $HOST_IP ]] || fail "no IPv4 default route: the API server needs an address pods can reach"
+if [[ ${1:-} == --preflight ]]; then
+  log "preflight: this machine can run a node (root, ip link, network namespaces, runc, br_netfilter; host address $HOST_IP)"
+  exit 0
+fi
+[[ -f target/image/image-name.txt ]] || fail "no image in target/image: run make image first"
+IMAGE="$(cat target/image/image-name.txt)"
+IMAGE_ARCHIVE="target/image/bms-power-operator-${IMAGE##*:}.tar"
+[[ -f $IMAGE_ARCHIVE ]] || fail "$IMAGE_ARCHIVE is missing: run make image"
 log "host address $HOST_IP, image $IMAGE"
 
 # A crashed earlier run leaves processes, mounts and chains behind: remove them first.
 teardown
+rm -rf "$LOGS"
 mkdir -p "$STATE" "$RUNDIR" "$LOGS"
-rm -rf "$LOGS/logs" "$LOGS/diagnostics"
-trap 'rc=$?; trap - EXIT; if ((rc != 0)); then diagnostics; fi; if [[ ${E2E_KEEP:-} == true && $rc == 0 ]]; then log "E2E_KEEP=true: the cluster stays up (KUBECONFIG=$KUBECONFIG; hack/e2e/e2e.sh --down removes it)"; else teardown; fi; exit $rc' EXIT
+trap 'on_exit $?' EXIT
 trap 'exit 130' INT TERM
 
-diagnostics() {
-  mkdir -p "$LOGS/diagnostics"
-  k get nodes,pods -A -o wide >"$LOGS/diagnostics/pods.txt" 2>&1 || true
-  k get events -A --sort-by=.lastTimestamp >"$LOGS/diagnostics/events.txt" 2>&1 || true
-  k get bmpa -A -o yaml >"$LOGS/diagnostics/actions.yaml" 2>&1 || true
-  k logs -n "$OP_NS" -l app.kubernetes.io/name=bms-power-operator --all-containers --tail=-1 --prefix >"$LOGS/diagnostics/operator.log" 2>&1 || true
-  echo "e2e: logs of every component are in $LOGS/logs, cluster state in $LOGS/diagnostics" >&2
-}
+
+# The kubelet sets these (vm.overcommit_memory=1, kernel.panic=10, ...) and kube-proxy may: teardown
+# restores the values saved here.
+for key in $SYSCTLS; do
+  value="$(sysctl -n "$key" 2>/dev/null)" && echo "$key=$value" >>"$STATE/sysctl.saved" || true
+done
+sysctl -q -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1
+# containerd keeps a CNI result cache in /var/lib/cni: removed at teardown if this run made it.
+[[ -e /var/lib/cni ]] || touch "$STATE/made-var-lib-cni"
 
 # ---------------------------------------------------------------------------------------------
 stage "certificates"
@@ -262,7 +356,7 @@ start_process etcd "$CP_BIN/etcd" --data-dir "$STATE/etcd" --name e2e --unsafe-n
   --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
   --initial-cluster "e2e=http://127.0.0.1:$((ETCD_PORT + 1))" --listen-metrics-urls "http://127.0.0.1:$((ETCD_PORT + 2))"
 start_process kube-apiserver "$CP_BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-  --secure-port "$API_PORT" --bind-address 0.0.0.0 --advertise-address "$HOST_IP" \
+  --secure-port "$API_PORT" --bind-address 0.0.0.0 --advertise-address "$HOST_IP" --anonymous-auth=false \
   --service-cluster-ip-range "$SERVICE_CIDR" --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
   --client-ca-file "$PKI/ca.crt" --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
   --service-account-issuer https://kubernetes.default.svc.cluster.local --service-account-key-file "$PKI/sa.pub" \
@@ -364,7 +458,9 @@ EOF
 start_process kubelet "$NODE_BIN/kubelet" --config "$STATE/kubelet.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
   --root-dir "$STATE/kubelet" --cert-dir "$STATE/kubelet-pki" --hostname-override "$NODE" --node-ip "$HOST_IP"
 start_process kube-proxy "$NODE_BIN/kube-proxy" --kubeconfig "$STATE/admin.kubeconfig" --hostname-override "$NODE" \
-  --cluster-cidr "$POD_CIDR" --proxy-mode iptables --conntrack-max-per-core 0 --metrics-bind-address 127.0.0.1:10249 \
+  --cluster-cidr "$POD_CIDR" --proxy-mode iptables --metrics-bind-address 127.0.0.1:10249 \
+  --conntrack-max-per-core 0 --conntrack-tcp-timeout-established 0 --conntrack-tcp-timeout-close-wait 0 \
+  --iptables-localhost-nodeports=false \
   --healthz-bind-address 127.0.0.1:10256
 node_ready() { [[ $(k get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]; }
 wait_for 120 "node $NODE is Ready" node_ready || { check_alive kubelet containerd kube-proxy; fail "node $NODE not Ready in 120 s: $(k get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].message}' 2>&1)"; }

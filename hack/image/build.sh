@@ -28,8 +28,8 @@ die() { echo "image: $*" >&2; exit 1; }
 [[ $(id -u) == 0 ]] || die "needs root (podman's storage and mmdebstrap run as root here)"
 [[ -f $JAR ]] || die "$JAR is missing: run make build first"
 # The project version, as the jar's manifest carries it (and `--version` prints it).
-VERSION="${VERSION:-$(unzip -p "$JAR" META-INF/MANIFEST.MF | tr -d '\r' | awk -F': ' '$1 == "Implementation-Version" {print $2}')}"
-[[ -n $VERSION ]] || die "$JAR has no Implementation-Version in its manifest: run make build"
+VERSION="${VERSION:-$("$JDK_HOME/bin/java" -jar "$JAR" --version | awk '{print $2}')}"
+[[ -n $VERSION && $VERSION != dev ]] || die "$JAR prints no version (java -jar $JAR --version): run make build"
 IMAGE="$REPOSITORY:$VERSION"
 [[ -x $JDK_HOME/bin/jlink ]] || die "no jlink in $JDK_HOME (set JDK_HOME to a JDK 17; Debian: apt-get install openjdk-17-jdk-headless)"
 missing=()
@@ -65,7 +65,10 @@ say "Java modules: $MODULES"
 
 JDK_PACKAGE="$(dpkg-query -S "$JDK_HOME/bin/jlink" 2>/dev/null | cut -d: -f1 | head -1 || true)"
 JDK_VERSION="$("$JDK_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.runtime.version/ {print $2}')"
-BASE="localhost/bms-power-operator-base:${JDK_VERSION//+/_}-$(echo "$MODULES" | sha256sum | cut -c1-8)"
+# The base is rebuilt when the JDK, the modules or the C libraries' versions (as apt last saw them)
+# change, so security updates of either reach it.
+LIBS_VERSIONS="$(apt-cache policy libc6 libgcc-s1 libstdc++6 zlib1g 2>/dev/null | awk '/Candidate:/ {print $2}' | paste -sd, || true)"
+BASE="localhost/bms-power-operator-base:${JDK_VERSION//+/_}-$(echo "$MODULES $LIBS_VERSIONS" | sha256sum | cut -c1-8)"
 
 if podman image exists "$BASE" && [[ ${REBUILD_BASE:-} != true ]]; then
   say "base $BASE already built"
@@ -104,9 +107,9 @@ podman save --quiet --format docker-archive -o "$ARCHIVE" "$IMAGE"
 echo "$IMAGE" >"$OUT/image-name.txt"
 
 # A smoke run as the chart runs it: non-root, read-only root, no capabilities.
-podman run --rm --pull=never --user 65532:65532 --read-only --tmpfs /tmp --cap-drop ALL \
+podman run --rm --pull=never --network none --user 65532:65532 --read-only --tmpfs /tmp --cap-drop ALL \
   --security-opt no-new-privileges --memory 512m "$IMAGE" --version >"$OUT/smoke.txt" 2>&1 ||
-  { cat "$OUT/smoke.txt" >&2; die "the image does not start: $IMAGE --version failed (above)"; }
+  { cat "$OUT/smoke.txt" >&2; die "the image does not start: $IMAGE --version failed (above; if runc itself fails, this machine cannot run containers)"; }
 
 SIZE_MB="$(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f", $1/1000/1000}')"
 say "$IMAGE: ${SIZE_MB} MB ($(podman image inspect --format '{{.Size}}' "$BASE" | awk '{printf "%.0f", $1/1000/1000}') MB base), $(du -m "$ARCHIVE" | cut -f1) MiB archive, $((SECONDS - START)) s"

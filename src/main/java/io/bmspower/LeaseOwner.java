@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -21,6 +23,21 @@ final class LeaseOwner {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseOwner.class);
 
   private LeaseOwner() {}
+
+  /**
+   * Adopts the Lease on a thread of its own: leader election calls back while it holds its lock,
+   * and these API calls must not delay its renewals.
+   */
+  static void adoptInBackground(
+      KubernetesClient kubernetes, String namespace, String leaseName, String serviceAccount) {
+    if (serviceAccount == null || serviceAccount.isBlank()) {
+      return;
+    }
+    Thread thread =
+        new Thread(() -> adopt(kubernetes, namespace, leaseName, serviceAccount), "lease-owner");
+    thread.setDaemon(true);
+    thread.start();
+  }
 
   /** Adds the owner reference when missing; a failure is logged and changes nothing else. */
   static void adopt(
@@ -51,16 +68,23 @@ final class LeaseOwner {
               .withName(serviceAccount)
               .withUid(uid)
               .build();
+      // A JSON patch that adds one entry: other owners, if any, stay.
+      boolean none = lease.getMetadata().getOwnerReferences().isEmpty();
+      Map<String, Object> add =
+          Map.of(
+              "op",
+              "add",
+              "path",
+              none ? "/metadata/ownerReferences" : "/metadata/ownerReferences/-",
+              "value",
+              none ? List.of(reference) : reference);
       kubernetes
           .leases()
           .inNamespace(namespace)
           .withName(leaseName)
           .patch(
-              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-              kubernetes
-                  .getKubernetesSerialization()
-                  .asJson(Map.of("metadata", Map.of("ownerReferences", List.of(reference)))));
+              PatchContext.of(PatchType.JSON),
+              kubernetes.getKubernetesSerialization().asJson(List.of(add)));
       LOG.atInfo()
           .setMessage("the Lease is now owned by the operator's ServiceAccount")
           .addKeyValue("lease", namespace + "/" + leaseName)

@@ -151,7 +151,7 @@ public final class OperatorMain {
                             () -> {
                               lease.tookLease();
                               metrics.leader(true);
-                              LeaseOwner.adopt(
+                              LeaseOwner.adoptInBackground(
                                   kubernetes,
                                   settings.leaseNamespace,
                                   settings.leaseName,

@@ -17,6 +17,14 @@ final class ReadmeCommands {
       return text.equals("make") || text.startsWith("make ");
     }
 
+    /**
+     * The command as the check runs it: every {@code make} dry-run ({@code make -n}), also one
+     * after {@code &&}, {@code ||} or {@code ;}, so a README line never builds or runs a target.
+     */
+    String dryRun() {
+      return text.replaceAll("(^|&&|\\|\\||;)(\\s*)make\\b", "$1$2make -n");
+    }
+
     @Override
     public String toString() {
       return "README.md:" + line + ": " + text;

@@ -87,8 +87,7 @@ class ReadmeCommandsIT {
       List<String> transcript = new ArrayList<>();
       try {
         for (Command command : commands) {
-          String shell =
-              command.isMake() ? "make -n" + command.text().substring(4) : command.text();
+          String shell = command.dryRun();
           transcript.add("$ " + shell + "    # README.md:" + command.line());
           Result result = bash(shell, env);
           transcript.add(result.output());

@@ -7,6 +7,18 @@ import org.junit.jupiter.api.Test;
 class ReadmeCommandsTest {
 
   @Test
+  void everyMakeOfACommandLineIsDryRunAlsoAfterAndOrAndSemicolon() {
+    assertThat(new ReadmeCommands.Command(1, "make image && make e2e").dryRun())
+        .isEqualTo("make -n image && make -n e2e");
+    assertThat(new ReadmeCommands.Command(1, "make test || make demo; make").dryRun())
+        .isEqualTo("make -n test || make -n demo; make -n");
+    assertThat(new ReadmeCommands.Command(1, "kubectl get bmpa && make demo").dryRun())
+        .isEqualTo("kubectl get bmpa && make -n demo");
+    assertThat(new ReadmeCommands.Command(1, "kubectl apply -f makefile.yaml").dryRun())
+        .isEqualTo("kubectl apply -f makefile.yaml");
+  }
+
+  @Test
   void takesShellBlocksJoinsContinuationsAndSkipsOtherBlocks() {
     String markdown =
         """
