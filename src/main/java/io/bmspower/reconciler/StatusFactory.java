@@ -3,10 +3,7 @@ package io.bmspower.reconciler;
 import io.bmspower.api.v1alpha1.BareMetalPowerActionStatus;
 import io.bmspower.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -151,25 +148,8 @@ final class StatusFactory {
   }
 
   private void set(ConditionType type, boolean value, String reason, String message) {
-    String v = value ? "True" : "False";
-    String since =
-        find(type)
-            .filter(c -> c.getStatus().equals(v))
-            .map(Condition::getLastTransitionTime)
-            .orElse(Rfc3339.format(now));
-    Condition updated =
-        new ConditionBuilder()
-            .withType(type.name())
-            .withStatus(v)
-            .withReason(reason)
-            .withMessage(message)
-            .withObservedGeneration(generation)
-            .withLastTransitionTime(since)
-            .build();
-    List<Condition> conditions = status.getConditions();
-    conditions.removeIf(c -> c.getType().equals(type.name()));
-    conditions.add(updated);
-    conditions.sort(Comparator.comparingInt(c -> order(c.getType())));
+    new StampedConditions(status.getConditions(), generation, now, StatusFactory::order)
+        .set(type.name(), value, reason, message);
   }
 
   private static int order(String type) {

@@ -1,11 +1,8 @@
 package io.bmspower.schedule;
 
 import io.bmspower.api.v1alpha1.BareMetalPowerScheduleStatus;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.bmspower.reconciler.StampedConditions;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -35,26 +32,8 @@ final class ScheduleConditions {
   }
 
   void set(String type, boolean value, String reason, String message) {
-    String v = value ? "True" : "False";
-    String since =
-        status.getConditions().stream()
-            .filter(c -> c.getType().equals(type) && c.getStatus().equals(v))
-            .map(Condition::getLastTransitionTime)
-            .findFirst()
-            .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
-    status.getConditions().removeIf(c -> c.getType().equals(type));
-    status
-        .getConditions()
-        .add(
-            new ConditionBuilder()
-                .withType(type)
-                .withStatus(v)
-                .withReason(reason)
-                .withMessage(message)
-                .withObservedGeneration(generation)
-                .withLastTransitionTime(since)
-                .build());
-    status.getConditions().sort(Comparator.comparingInt(c -> ORDER.indexOf(c.getType())));
+    new StampedConditions(status.getConditions(), generation, now, ORDER::indexOf)
+        .set(type, value, reason, message);
   }
 
   void remove(String type) {
