@@ -161,6 +161,17 @@ public final class BmsSimulator implements AutoCloseable {
     return api.cloud().serversNamed(name);
   }
 
+  /**
+   * The server's status as {@code GET .../baremetalservers/{id}} shows it now: ACTIVE, SHUTOFF, or
+   * HARD_REBOOT while a reboot shows; null when there is no such server. For tests that make
+   * something follow a server's power without calling the API (e.g. a kubelet stand-in).
+   */
+  public String serverStatus(String id) {
+    Instant now = clock.instant();
+    SimulatedCloud.Server server = api.cloud().server(id, now);
+    return server == null ? null : server.status(now);
+  }
+
   @Override
   public void close() {
     server.stop(0);
