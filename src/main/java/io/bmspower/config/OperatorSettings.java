@@ -1,7 +1,9 @@
 package io.bmspower.config;
 
+import io.bmspower.api.v1alpha1.NodeMapping;
 import io.bmspower.cloud.CloudClientSettings;
 import io.bmspower.cloud.TlsSettings;
+import io.bmspower.nodes.ServerIdMapping;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,7 @@ public final class OperatorSettings {
   public Duration scheduleRecheck = Duration.ofSeconds(30);
   public Duration driftCheckInterval = Duration.ofMinutes(5);
   public Duration budgetAging = Duration.ofMinutes(2);
+  public NodeMapping nodeMapping = new NodeMapping();
 
   private static final Options<OperatorSettings> OPTIONS = new Options<>("BMS_");
 
@@ -189,6 +192,13 @@ public final class OperatorSettings {
         "a ServiceAccount in the Lease's namespace made the Lease's owner, so deleting it removes"
             + " the Lease (the chart sets its own; default: none)",
         (s, v) -> s.leaseOwner = v);
+    setting(
+        "node-mapping",
+        "RULE",
+        "how a Node maps to its server ID where spec.nodes.mapping is unset: ProviderID (the last"
+            + " segment of spec.providerID), Label=<key> or Annotation=<key>, each optionally"
+            + " followed by ;regex=<expression whose first group is the ID> (default ProviderID)",
+        (s, v) -> s.nodeMapping = ServerIdMapping.parse(v));
     setting(
         "health-port",
         "PORT",
@@ -347,7 +357,9 @@ public final class OperatorSettings {
         + " batchAcrossResources="
         + batchAcrossResources
         + " healthPort="
-        + healthPort;
+        + healthPort
+        + " nodeMapping="
+        + nodeMapping;
   }
 
   public static void usage(PrintStream out) {

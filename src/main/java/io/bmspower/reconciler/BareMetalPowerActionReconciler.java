@@ -53,6 +53,9 @@ public class BareMetalPowerActionReconciler
   private final CredentialsTrouble waiting;
   private final BatchLedger.Backoff backoff;
 
+  /** Resources with spec.nodes; null in unit tests, which have no Kubernetes API. */
+  private NodeRollout nodeRollout;
+
   public BareMetalPowerActionReconciler(
       KubernetesClient kubernetes,
       BiFunction<CloudEndpoint, Credentials, BmsClient> clients,
@@ -76,6 +79,13 @@ public class BareMetalPowerActionReconciler
         metrics,
         hooks,
         Tenancy.of(kubernetes));
+    this.nodeRollout =
+        new NodeRollout(
+            kubernetes,
+            resolver,
+            new EventRecorder(kubernetes, clock),
+            settings.nodeMapping(),
+            clock);
   }
 
   /** With every collaborator given: unit tests use fakes for the cloud, the writer and events. */
@@ -107,7 +117,17 @@ public class BareMetalPowerActionReconciler
   @Override
   public UpdateControl<BareMetalPowerAction> reconcile(
       BareMetalPowerAction cached, Context<BareMetalPowerAction> context) {
+    if (NodeRollout.applies(cached)) {
+      return nodes().reconcile(cached, context.getPrimaryCache().list().toList());
+    }
     return reconcile(cached, context.getPrimaryCache().list().toList());
+  }
+
+  private NodeRollout nodes() {
+    if (nodeRollout == null) {
+      throw new IllegalStateException("node rollouts need the Kubernetes API");
+    }
+    return nodeRollout;
   }
 
   /** One pass; on a write conflict, again on the resource as it is now. */
@@ -260,7 +280,7 @@ public class BareMetalPowerActionReconciler
         .addKeyValue("resource", resource.getMetadata().getName())
         .setCause(e)
         .log();
-    if (terminal(resource)) {
+    if (terminal(resource) || NodeRollout.applies(resource)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     Pass pass = new Pass(Serialization.clone(resource), clock.instant(), backoff);
@@ -275,6 +295,9 @@ public class BareMetalPowerActionReconciler
 
   @Override
   public DeleteControl cleanup(BareMetalPowerAction cached, Context<BareMetalPowerAction> context) {
+    if (NodeRollout.applies(cached)) {
+      return nodes().cleanup(cached);
+    }
     return deletion.cleanup(new Pass(Serialization.clone(cached), clock.instant(), backoff));
   }
 

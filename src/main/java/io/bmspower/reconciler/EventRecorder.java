@@ -55,11 +55,16 @@ public class EventRecorder implements Reports.EventSink {
         .addKeyValue("reason", reason)
         .log();
     String now = Rfc3339.format(clock.instant());
+    // A cluster-scoped object (a Node) has its Events in the default namespace, as kubectl shows.
+    String namespace =
+        resource.getMetadata().getNamespace() == null
+            ? "default"
+            : resource.getMetadata().getNamespace();
     try {
       client
           .v1()
           .events()
-          .inNamespace(resource.getMetadata().getNamespace())
+          .inNamespace(namespace)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
@@ -67,7 +72,7 @@ public class EventRecorder implements Reports.EventSink {
                       resource.getMetadata().getName()
                           + "."
                           + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
-                  .withNamespace(resource.getMetadata().getNamespace())
+                  .withNamespace(namespace)
                   .endMetadata()
                   .withNewInvolvedObject()
                   .withApiVersion(resource.getApiVersion())

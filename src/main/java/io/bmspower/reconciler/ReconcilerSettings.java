@@ -1,5 +1,6 @@
 package io.bmspower.reconciler;
 
+import io.bmspower.api.v1alpha1.NodeMapping;
 import io.bmspower.config.OperatorSettings;
 import java.time.Duration;
 
@@ -18,7 +19,8 @@ public record ReconcilerSettings(
     Duration credentialsRecheck,
     Duration cloudRequestTimeout,
     Duration maxIntentAge,
-    String identity) {
+    String identity,
+    NodeMapping nodeMapping) {
 
   public static ReconcilerSettings from(OperatorSettings s) {
     return new ReconcilerSettings(
@@ -35,7 +37,8 @@ public record ReconcilerSettings(
         s.credentialsRecheck,
         s.cloudRequestTimeout,
         s.maxIntentAge,
-        s.identity);
+        s.identity,
+        s.nodeMapping);
   }
 
   /**

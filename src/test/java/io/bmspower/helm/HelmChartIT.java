@@ -83,7 +83,11 @@ class HelmChartIT {
             "baremetalpowerpolicies:get,list",
             "namespaces:get",
             "secrets:get",
-            "events:create,patch");
+            "events:create,patch",
+            "nodes:get,list,patch",
+            "pods:list",
+            "pods/eviction:create",
+            "configmaps:get,create,update");
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
         .doesNotContain("*", "deletecollection");
@@ -102,7 +106,17 @@ class HelmChartIT {
     assertThat(objects).noneMatch(o -> o.getKind().equals("BareMetalPowerPolicy"));
     assertThat(container.getEnv())
         .extracting(e -> e.getName() + "=" + e.getValue())
-        .contains("BMS_FAIR_SHARE=true");
+        .contains("BMS_FAIR_SHARE=true", "BMS_NODE_MAPPING=ProviderID");
+  }
+
+  @Test
+  void nodeActionsOffLeavesNoNodeOrPodRights() {
+    List<HasMetadata> objects =
+        render(new Helm(CHART).template().set("nodeActions.enabled", "false").call());
+    ClusterRole role = one(objects, ClusterRole.class);
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .doesNotContain("nodes", "pods", "pods/eviction", "configmaps");
   }
 
   @Test
@@ -259,7 +273,13 @@ class HelmChartIT {
         assertThatThrownBy(() -> operatorClient.secrets().inNamespace(h.namespace).list())
             .isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
-        assertThatThrownBy(() -> operatorClient.pods().inNamespace(h.namespace).list())
+        // Pods may be listed (to drain a node) and evicted, never read one by one or deleted.
+        assertThatThrownBy(
+                () -> operatorClient.pods().inNamespace(h.namespace).withName("any").get())
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThatThrownBy(
+                () -> operatorClient.pods().inNamespace(h.namespace).withName("any").delete())
             .isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         assertThatThrownBy(

@@ -131,7 +131,8 @@ final class ReconcilerFixture implements AutoCloseable {
             Duration.ofSeconds(15),
             REQUEST_TIMEOUT,
             MAX_INTENT_AGE,
-            IDENTITY);
+            IDENTITY,
+            null);
     reconciler =
         new BareMetalPowerActionReconciler(
             settings,

@@ -6,7 +6,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
@@ -22,8 +21,21 @@ import java.util.Objects;
     value = "self.action == oldSelf.action",
     message = "action is immutable after creation")
 @ValidationRule(
-    value = "self.servers == oldSelf.servers",
+    value =
+        "has(self.servers) == has(oldSelf.servers)"
+            + " && (!has(self.servers) || self.servers == oldSelf.servers)",
     message = "servers is immutable after creation")
+@ValidationRule(
+    value = "(has(self.servers) && size(self.servers) > 0) != has(self.nodes)",
+    message = "set exactly one of servers (1 to 10000 IDs) and nodes")
+@ValidationRule(
+    value = "!has(self.nodes) || !has(self.activeDeadlineSeconds)",
+    message =
+        "activeDeadlineSeconds does not apply to nodes; bound a node rollout with"
+            + " nodes.drain.timeoutSeconds and nodes.readyTimeoutSeconds")
+@ValidationRule(
+    value = "has(self.nodes) == has(oldSelf.nodes)",
+    message = "nodes cannot be added or removed after creation")
 @ValidationRule(
     value = "self.batchSize == oldSelf.batchSize",
     message = "batchSize is immutable after creation")
@@ -61,10 +73,15 @@ public class BareMetalPowerActionSpec {
       "The Bare Metal Server IDs (UUIDs) to act on: 1 to 10000, no duplicates. A set: the order"
           + " does not matter and the letter case neither (one ID in two cases is one server)."
           + " Batches are cut from the IDs lower-cased and sorted, so reordering the list never"
-          + " changes what is or was submitted.")
-  @Required
-  @Size(min = 1, max = MAX_SERVERS)
+          + " changes what is or was submitted. Either servers or nodes.")
+  @Size(max = MAX_SERVERS)
   private List<@Pattern(UUID_PATTERN) @Size(max = 36) String> servers = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Kubernetes Nodes to act on instead of servers: each maps to its server, is drained before"
+          + " Stop and Reboot, and is uncordoned once Ready after Start and Reboot, a few nodes at"
+          + " a time. Either servers or nodes.")
+  private NodeTarget nodes;
 
   @JsonPropertyDescription(
       "How many servers one action call carries, 1 to 1000 (the cloud's limit); default 1000.")
@@ -129,6 +146,14 @@ public class BareMetalPowerActionSpec {
 
   public void setServers(List<String> servers) {
     this.servers = servers;
+  }
+
+  public NodeTarget getNodes() {
+    return nodes;
+  }
+
+  public void setNodes(NodeTarget nodes) {
+    this.nodes = nodes;
   }
 
   public Integer getBatchSize() {
@@ -206,6 +231,7 @@ public class BareMetalPowerActionSpec {
     BareMetalPowerActionSpec that = (BareMetalPowerActionSpec) o;
     return action == that.action
         && Objects.equals(servers, that.servers)
+        && Objects.equals(nodes, that.nodes)
         && Objects.equals(batchSize, that.batchSize)
         && Objects.equals(cloud, that.cloud)
         && Objects.equals(retry, that.retry)
@@ -221,6 +247,7 @@ public class BareMetalPowerActionSpec {
     return Objects.hash(
         action,
         servers,
+        nodes,
         batchSize,
         cloud,
         retry,

@@ -80,6 +80,11 @@ public class BareMetalPowerActionStatus {
           + " message.")
   private List<Condition> conditions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "For spec.nodes: the rollout's progress per step and the nodes in flight, failed and left"
+          + " cordoned.")
+  private NodeRolloutStatus nodes;
+
   @JsonPropertyDescription("When the operator first acted on this resource (RFC 3339).")
   private String startTime;
 
@@ -222,6 +227,14 @@ public class BareMetalPowerActionStatus {
     this.conditions = conditions;
   }
 
+  public NodeRolloutStatus getNodes() {
+    return nodes;
+  }
+
+  public void setNodes(NodeRolloutStatus nodes) {
+    this.nodes = nodes;
+  }
+
   public String getStartTime() {
     return startTime;
   }
@@ -264,6 +277,7 @@ public class BareMetalPowerActionStatus {
         && Objects.equals(failureCounts, that.failureCounts)
         && Objects.equals(failureReasons, that.failureReasons)
         && Objects.equals(conditions, that.conditions)
+        && Objects.equals(nodes, that.nodes)
         && Objects.equals(startTime, that.startTime)
         && Objects.equals(completionTime, that.completionTime);
   }
@@ -288,6 +302,7 @@ public class BareMetalPowerActionStatus {
         failureCounts,
         failureReasons,
         conditions,
+        nodes,
         startTime,
         completionTime);
   }

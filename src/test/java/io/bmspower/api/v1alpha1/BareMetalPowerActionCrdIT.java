@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bmspower.testing.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,14 +105,73 @@ class BareMetalPowerActionCrdIT {
   @Test
   void rejectsNoServers() {
     assertRejected(
-        resource("no-servers", List.of()), "spec.servers", "should have at least 1 items");
+        resource("no-servers", List.of()),
+        "spec",
+        "set exactly one of servers (1 to 10000 IDs) and nodes");
   }
 
   @Test
   void rejectsAMissingServersList() {
     var missing = resource("missing-servers", List.of());
     missing.getSpec().setServers(null);
-    assertRejected(missing, "spec.servers", "Required value");
+    assertRejected(missing, "spec", "set exactly one of servers (1 to 10000 IDs) and nodes");
+  }
+
+  @Test
+  void acceptsNodesInsteadOfServers() {
+    var r = resource("by-nodes", List.of());
+    r.getSpec().setNodes(nodes("20%"));
+    var created = client.resource(r).create();
+    assertThat(created.getSpec().getNodes().getFencing()).isFalse();
+    assertThat(created.getSpec().getNodes().getMaxFailures()).isZero();
+    assertThat(created.getSpec().getNodes().getReadyTimeoutSeconds()).isEqualTo(900L);
+
+    created.getSpec().getNodes().setMaxUnavailable(new IntOrString(3));
+    created.getSpec().getNodes().setMaxFailures(2);
+    var updated = client.resource(created).update();
+    assertThat(updated.getSpec().getNodes().getMaxUnavailable().getIntVal()).isEqualTo(3);
+
+    updated.getSpec().getNodes().setNames(List.of("node-a", "node-c"));
+    assertThatThrownBy(() -> client.resource(updated).update())
+        .hasMessageContaining("nodes.names is immutable after creation");
+  }
+
+  @Test
+  void rejectsServersAndNodesTogether() {
+    var r = resource("both", servers(1));
+    r.getSpec().setNodes(nodes(null));
+    assertRejected(r, "spec", "set exactly one of servers (1 to 10000 IDs) and nodes");
+  }
+
+  @Test
+  void rejectsNamesAndSelectorTogetherAndABadPercentage() {
+    var both = resource("names-and-selector", List.of());
+    both.getSpec().setNodes(nodes(null));
+    both.getSpec()
+        .getNodes()
+        .setSelector(new LabelSelectorBuilder().addToMatchLabels("pool", "a").build());
+    assertRejected(both, "spec.nodes", "set exactly one of nodes.names and nodes.selector");
+
+    var percent = resource("bad-percent", List.of());
+    percent.getSpec().setNodes(nodes("150%"));
+    assertRejected(percent, "spec.nodes", "a count or a percentage from 1% to 100%");
+  }
+
+  @Test
+  void rejectsALabelMappingWithoutAKey() {
+    var r = resource("label-without-key", List.of());
+    r.getSpec().setNodes(nodes(null));
+    r.getSpec().getNodes().setMapping(new NodeMapping(NodeMapping.Source.Label, null, null));
+    assertRejected(r, "spec.nodes.mapping", "mapping.key is required");
+  }
+
+  private static NodeTarget nodes(String maxUnavailable) {
+    var t = new NodeTarget();
+    t.setNames(List.of("node-a", "node-b"));
+    if (maxUnavailable != null) {
+      t.setMaxUnavailable(new IntOrString(maxUnavailable));
+    }
+    return t;
   }
 
   @Test

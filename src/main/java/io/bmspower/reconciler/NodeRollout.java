@@ -1,0 +1,881 @@
+package io.bmspower.reconciler;
+
+import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.bmspower.api.v1alpha1.BareMetalPowerActionSpec;
+import io.bmspower.api.v1alpha1.BareMetalPowerActionStatus;
+import io.bmspower.api.v1alpha1.DrainSpec;
+import io.bmspower.api.v1alpha1.NodeMapping;
+import io.bmspower.api.v1alpha1.NodeTarget;
+import io.bmspower.api.v1alpha1.Phase;
+import io.bmspower.api.v1alpha1.PowerAction;
+import io.bmspower.cloud.CloudException;
+import io.bmspower.nodes.DrainPlan;
+import io.bmspower.nodes.NodeApi;
+import io.bmspower.nodes.NodeLedger;
+import io.bmspower.nodes.NodeReasons;
+import io.bmspower.nodes.NodeRecord;
+import io.bmspower.nodes.NodeStep;
+import io.bmspower.nodes.RolloutLimits;
+import io.bmspower.nodes.ServerIdMapping;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BareMetalPowerAction with spec.nodes: a rolling power action over Kubernetes Nodes. The node
+ * set is resolved once into a ConfigMap the resource owns; each pass moves nodes through cordon and
+ * drain, the power action (a child BareMetalPowerAction per node, so every server goes through the
+ * same crash-safe submission as any other), waiting for Ready and uncordon, at most maxUnavailable
+ * at a time.
+ *
+ * <p>Crash safety: a step is recorded in the ConfigMap (optimistic lock) before what it starts
+ * (cordon, child creation), and what finishes a step (uncordon, fencing) is done before the step is
+ * recorded, each idempotent; a node never goes back to an earlier step, so a restart at any point
+ * neither drains nor powers a node twice.
+ */
+final class NodeRollout {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRollout.class);
+
+  /** The child actions of a rollout carry this label (value: the parent's name, or its hash). */
+  static final String ROLLOUT_LABEL = "bmspower.io/node-rollout";
+
+  /** The child action's node. */
+  static final String NODE_ANNOTATION = "bmspower.io/node";
+
+  static final Duration TICK = Duration.ofSeconds(1);
+  static final Duration RETRY = Duration.ofSeconds(10);
+
+  private final KubernetesClient kubernetes;
+  private final NodeApi nodes;
+  private final CloudTargetResolver resolver;
+  private final EventRecorder events;
+  private final NodeMapping defaultMapping;
+  private final Clock clock;
+
+  NodeRollout(
+      KubernetesClient kubernetes,
+      CloudTargetResolver resolver,
+      EventRecorder events,
+      NodeMapping defaultMapping,
+      Clock clock) {
+    this.kubernetes = kubernetes;
+    this.nodes = new NodeApi(kubernetes);
+    this.resolver = resolver;
+    this.events = events;
+    this.defaultMapping = defaultMapping == null ? new NodeMapping() : defaultMapping;
+    this.clock = clock;
+  }
+
+  static boolean applies(BareMetalPowerAction r) {
+    return r.getSpec() != null && r.getSpec().getNodes() != null;
+  }
+
+  UpdateControl<BareMetalPowerAction> reconcile(
+      BareMetalPowerAction cached, Collection<BareMetalPowerAction> live) {
+    try {
+      return pass(cached, live);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return UpdateControl.<BareMetalPowerAction>noUpdate()
+            .rescheduleAfter(Duration.ofMillis(300));
+      }
+      BareMetalPowerAction r = Serialization.clone(cached);
+      if (r.getStatus() == null) {
+        r.setStatus(new BareMetalPowerActionStatus());
+      }
+      String message =
+          e.getCode() == 403
+              ? "the operator is not allowed to do what node rollouts need ("
+                  + e.getStatus().getMessage()
+                  + "); install the chart with nodeActions.enabled=true or grant nodes"
+                  + " get/list/patch, pods list, pods/eviction create and configmaps"
+                  + " get/create/update"
+              : "the Kubernetes API refused a node step (HTTP "
+                  + e.getCode()
+                  + ": "
+                  + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
+                  + "); retrying";
+      return stalled(
+          cached, r, e.getCode() == 403 ? "Forbidden" : "KubernetesApiError", message, RETRY);
+    }
+  }
+
+  private UpdateControl<BareMetalPowerAction> pass(
+      BareMetalPowerAction cached, Collection<BareMetalPowerAction> live) {
+    BareMetalPowerAction r = Serialization.clone(cached);
+    if (r.getStatus() == null) {
+      r.setStatus(new BareMetalPowerActionStatus());
+    }
+    BareMetalPowerActionStatus status = r.getStatus();
+    if (status.getPhase() != null && status.getPhase().isTerminal()) {
+      return UpdateControl.noUpdate();
+    }
+    Instant now = clock.instant();
+    if (status.getStartTime() == null) {
+      status.setStartTime(Rfc3339.format(now));
+    }
+    status.setObservedGeneration(r.getMetadata().getGeneration());
+    String problem = RolloutLimits.problem(r.getSpec().getNodes().getMaxUnavailable());
+    if (problem != null) {
+      return stalled(cached, r, "InvalidSpec", problem, null);
+    }
+    ConfigMap cm = stateMap(r);
+    if (cm == null) {
+      if (status.getNodes() != null && status.getNodes().getResolvedAt() != null) {
+        return stalled(
+            cached,
+            r,
+            "NodeStateLost",
+            "the ConfigMap "
+                + stateName(r)
+                + " holding the resolved nodes and their steps was deleted; this resource does"
+                + " nothing more, so that no node is drained or powered twice. Delete it and"
+                + " create a new one.",
+            null);
+      }
+      Resolved resolved = resolve(r, now);
+      if (resolved.problem != null) {
+        return stalled(cached, r, resolved.reason, resolved.problem, RETRY);
+      }
+      cm = createStateMap(r, resolved.ledger);
+      events.event(r, false, "NodesResolved", NodeRolloutReport.resolvedMessage(resolved.ledger));
+    }
+    NodeLedger ledger = NodeLedger.parse(cm.getData().get(NodeLedger.KEY));
+    if (Boolean.TRUE.equals(r.getSpec().getDryRun())) {
+      return dryRun(cached, r, ledger);
+    }
+    Pass pass = new Pass(r, ledger, live, now);
+    pass.advance();
+    pass.start();
+    if (!ledger.json().equals(cm.getData().get(NodeLedger.KEY))) {
+      cm.getData().put(NodeLedger.KEY, ledger.json());
+      try {
+        kubernetes.configMaps().resource(cm).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          LOG.debug("node state of {} changed meanwhile; the pass is redone", r.getMetadata());
+          return UpdateControl.<BareMetalPowerAction>noUpdate()
+              .rescheduleAfter(Duration.ofMillis(300));
+        }
+        throw e;
+      }
+    }
+    pass.afterWrite.forEach(Runnable::run);
+    pass.events.forEach(Runnable::run);
+    NodeRolloutReport.write(
+        status,
+        ledger,
+        cm.getMetadata().getName(),
+        r.getSpec().getAction(),
+        Boolean.TRUE.equals(r.getSpec().getSuspend()),
+        maxFailures(r),
+        pass.note,
+        r.getMetadata().getGeneration(),
+        now);
+    writeStatus(cached, r);
+    if (status.getPhase().isTerminal()) {
+      events.event(
+          r,
+          status.getPhase() != Phase.Succeeded,
+          status.getPhase().name(),
+          status.getProgress() + " nodes done, " + status.getFailed() + " failed");
+      return UpdateControl.noUpdate();
+    }
+    boolean idle =
+        ledger.nodes.stream().noneMatch(n -> n.step.inFlight())
+            && (Boolean.TRUE.equals(r.getSpec().getSuspend())
+                || NodeRolloutReport.paused(ledger, maxFailures(r)));
+    return UpdateControl.<BareMetalPowerAction>noUpdate().rescheduleAfter(idle ? RETRY : TICK);
+  }
+
+  /** One pass over the ledger: each node in flight moves on as far as it can, new nodes start. */
+  private final class Pass {
+    final BareMetalPowerAction r;
+    final NodeLedger ledger;
+    final Map<String, BareMetalPowerAction> children = new HashMap<>();
+    final Instant now;
+    final String owner;
+    final PowerAction action;
+    final NodeTarget target;
+    final DrainSpec drain;
+    final List<Runnable> afterWrite = new ArrayList<>();
+    final List<Runnable> events = new ArrayList<>();
+    String note;
+
+    Pass(
+        BareMetalPowerAction r,
+        NodeLedger ledger,
+        Collection<BareMetalPowerAction> live,
+        Instant now) {
+      this.r = r;
+      this.ledger = ledger;
+      this.now = now;
+      this.owner = owner(r);
+      this.action = r.getSpec().getAction();
+      this.target = r.getSpec().getNodes();
+      this.drain = target.getDrain() == null ? new DrainSpec() : target.getDrain();
+      String ns = r.getMetadata().getNamespace();
+      for (BareMetalPowerAction a : live) {
+        if (ns.equals(a.getMetadata().getNamespace())) {
+          children.put(a.getMetadata().getName(), a);
+        }
+      }
+    }
+
+    void advance() {
+      for (NodeRecord n : ledger.nodes) {
+        try {
+          switch (n.step) {
+            case Draining -> draining(n);
+            case Powering -> powering(n);
+            case WaitingReady -> waitingReady(n);
+            default -> {}
+          }
+        } catch (KubernetesClientException e) {
+          // A conflict or a passing API error on one node: the next pass tries again.
+          LOG.atInfo()
+              .setMessage("node step deferred")
+              .addKeyValue("resource", r.getMetadata().getName())
+              .addKeyValue("node", n.node)
+              .addKeyValue("code", e.getCode())
+              .log();
+          note = "node " + n.node + ": " + e.getMessage();
+        }
+      }
+    }
+
+    void start() {
+      if (Boolean.TRUE.equals(r.getSpec().getSuspend())
+          || NodeRolloutReport.paused(ledger, maxFailures(r))) {
+        return;
+      }
+      int room =
+          RolloutLimits.maxUnavailable(target.getMaxUnavailable(), ledger.nodes.size())
+              - NodeRolloutReport.inFlight(ledger);
+      for (NodeRecord n : ledger.nodes) {
+        if (room <= 0) {
+          return;
+        }
+        if (n.step != NodeStep.Pending) {
+          continue;
+        }
+        room--;
+        if (action == PowerAction.Start) {
+          toPowering(n);
+        } else {
+          move(n, NodeStep.Draining);
+          n.drainStarted = Rfc3339.format(now);
+          // Recorded first, then cordoned: a restart finds the node in Draining and cordons again.
+          afterWrite.add(() -> cordonQuietly(n));
+        }
+      }
+    }
+
+    private void cordonQuietly(NodeRecord n) {
+      try {
+        nodes.get(n.node).ifPresent(node -> nodes.cordon(node, owner));
+      } catch (KubernetesClientException e) {
+        LOG.debug("cordon of {} deferred to the next pass: {}", n.node, e.getMessage());
+      }
+    }
+
+    private void draining(NodeRecord n) {
+      Optional<Node> found = nodes.get(n.node);
+      if (found.isEmpty()) {
+        fail(n, NodeReasons.NODE_NOT_FOUND, "the Node was deleted during its drain; not powered");
+        return;
+      }
+      n.cordoned = nodes.cordon(found.get(), owner);
+      if (!Boolean.TRUE.equals(drain.getEnabled())) {
+        toPowering(n);
+        return;
+      }
+      DrainPlan plan = DrainPlan.of(nodes.podsOn(n.node), drain);
+      if (plan.done()) {
+        toPowering(n);
+        return;
+      }
+      List<String> blockers = new ArrayList<>(plan.blocking());
+      for (Pod pod : plan.toEvict()) {
+        var eviction = nodes.evict(pod, drain.getGracePeriodSeconds());
+        String name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        blockers.add(name + (eviction.evicted() ? " (evicted)" : " (" + eviction.refusal() + ")"));
+      }
+      Instant started = Rfc3339.parse(n.drainStarted);
+      long timeout = Objects.requireNonNullElse(drain.getTimeoutSeconds(), 300L);
+      String still = String.join("; ", blockers);
+      if (now.isBefore(started.plusSeconds(timeout))) {
+        note = "draining " + n.node + ": " + abbreviate(still);
+        return;
+      }
+      if (Boolean.TRUE.equals(drain.getForce())) {
+        String message =
+            "drain of "
+                + n.node
+                + " timed out after "
+                + timeout
+                + "s; powered anyway (force): "
+                + still;
+        events.add(() -> warn(n, "DrainForced", message));
+        toPowering(n);
+        return;
+      }
+      uncordon(n);
+      String message =
+          "drain did not finish within "
+              + timeout
+              + "s, so the server was not powered; the node is uncordoned again. Still on it: "
+              + still;
+      fail(n, NodeReasons.DRAIN_TIMEOUT, abbreviate(message));
+    }
+
+    private void toPowering(NodeRecord n) {
+      move(n, NodeStep.Powering);
+      // Recorded first, then created: the child's name is fixed, so creating it again is a no-op.
+      afterWrite.add(() -> createChild(r, n));
+    }
+
+    private void powering(NodeRecord n) {
+      BareMetalPowerAction child = children.get(childName(r, n.node));
+      if (child == null) {
+        if (n.childUid != null) {
+          fail(
+              n,
+              NodeReasons.POWER_ACTION_LOST,
+              "its power action "
+                  + childName(r, n.node)
+                  + " was deleted before it finished; it is not created again, so the server is"
+                  + " never acted on twice. The node stays cordoned.");
+        } else {
+          afterWrite.add(() -> createChild(r, n));
+        }
+        return;
+      }
+      n.childUid = child.getMetadata().getUid();
+      var cs = child.getStatus();
+      if (cs == null || cs.getPhase() == null || !cs.getPhase().isTerminal()) {
+        return;
+      }
+      n.job =
+          cs.getBatches().stream()
+              .map(b -> b.getJobId())
+              .filter(Objects::nonNull)
+              .reduce((a, b) -> b)
+              .orElse(n.job);
+      if (cs.getPhase() != Phase.Succeeded) {
+        String why =
+            cs.getFailedServers().isEmpty()
+                ? cs.getConditions().stream()
+                    .filter(c -> c.getType().equals("Failed") || c.getType().equals("Stalled"))
+                    .map(c -> c.getMessage())
+                    .findFirst()
+                    .orElse(cs.getPhase().name())
+                : cs.getFailedServers().get(0).getCode()
+                    + ": "
+                    + cs.getFailedServers().get(0).getReason();
+        uncordon(n);
+        fail(
+            n,
+            NodeReasons.POWER_FAILED,
+            "the power action " + child.getMetadata().getName() + " failed (" + why + ")");
+        return;
+      }
+      n.poweredAt = cs.getCompletionTime() != null ? cs.getCompletionTime() : Rfc3339.format(now);
+      if (action == PowerAction.Stop) {
+        if (Boolean.TRUE.equals(target.getFencing())) {
+          Optional<Node> node = nodes.get(n.node);
+          if (node.isPresent()) {
+            nodes.fence(node.get(), owner);
+            events.add(
+                () ->
+                    nodeEvent(
+                        n,
+                        false,
+                        "Fenced",
+                        "server "
+                            + n.server
+                            + " is SHUTOFF; tainted "
+                            + NodeApi.OUT_OF_SERVICE
+                            + "=nodeshutdown:NoExecute by "
+                            + owner));
+          }
+        }
+        done(n);
+      } else {
+        move(n, NodeStep.WaitingReady);
+      }
+    }
+
+    private void waitingReady(NodeRecord n) {
+      Instant powered = Rfc3339.parse(n.poweredAt);
+      Optional<Node> found = nodes.get(n.node);
+      if (found.isPresent() && NodeApi.readySince(found.get(), powered)) {
+        Node node = found.get();
+        if (action == PowerAction.Start && NodeApi.annotation(node, NodeApi.FENCED_BY) != null) {
+          nodes.unfence(node);
+          node = nodes.get(n.node).orElse(node);
+        }
+        String cordonedBy = NodeApi.annotation(node, NodeApi.CORDONED_BY);
+        // A Start lifts the cordon a Stop of this operator left; a Reboot only its own.
+        if (cordonedBy != null && (action == PowerAction.Start || cordonedBy.equals(owner))) {
+          nodes.uncordon(node, cordonedBy);
+        }
+        n.cordoned = false;
+        done(n);
+        return;
+      }
+      long timeout = Objects.requireNonNullElse(target.getReadyTimeoutSeconds(), 900L);
+      if (now.isAfter(powered.plusSeconds(timeout))) {
+        fail(
+            n,
+            NodeReasons.NOT_READY,
+            "not Ready within "
+                + timeout
+                + "s after its power action"
+                + (n.holdsCordon() ? "; left cordoned" : ""));
+      }
+    }
+
+    private void uncordon(NodeRecord n) {
+      if (n.holdsCordon() || n.step == NodeStep.Draining) {
+        nodes.get(n.node).ifPresent(node -> nodes.uncordon(node, owner));
+      }
+      n.cordoned = false;
+    }
+
+    private void move(NodeRecord n, NodeStep step) {
+      n.step = step;
+      n.since = Rfc3339.format(now);
+      n.reason = null;
+      n.message = null;
+    }
+
+    private void done(NodeRecord n) {
+      move(n, NodeStep.Done);
+      events.add(
+          () ->
+              nodeEvent(
+                  n,
+                  false,
+                  action + "Done",
+                  action
+                      + " of server "
+                      + n.server
+                      + " done by "
+                      + owner
+                      + (n.job == null ? "" : " (job " + n.job + ")")
+                      + (n.holdsCordon() ? "; the node stays cordoned" : "")));
+    }
+
+    private void fail(NodeRecord n, String reason, String message) {
+      move(n, NodeStep.Failed);
+      n.reason = reason;
+      n.message = message;
+      events.add(() -> warn(n, reason, message));
+    }
+
+    private void warn(NodeRecord n, String reason, String message) {
+      NodeRollout.this.events.event(r, true, reason, n.node + ": " + message);
+      nodeEvent(n, true, reason, message);
+    }
+
+    private void nodeEvent(NodeRecord n, boolean warning, String reason, String message) {
+      nodes
+          .get(n.node)
+          .ifPresent(node -> NodeRollout.this.events.event(node, warning, reason, message));
+    }
+  }
+
+  /** Parent deletion: no node stays cordoned by this resource without an Event saying so. */
+  DeleteControl cleanup(BareMetalPowerAction r) {
+    ConfigMap cm = stateMap(r);
+    if (cm == null) {
+      return DeleteControl.defaultDelete();
+    }
+    NodeLedger ledger = NodeLedger.parse(cm.getData().get(NodeLedger.KEY));
+    String owner = owner(r);
+    PowerAction action = r.getSpec().getAction();
+    for (NodeRecord n : ledger.nodes) {
+      Optional<Node> node;
+      try {
+        node = nodes.get(n.node);
+      } catch (KubernetesClientException e) {
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+      }
+      if (node.isEmpty() || !owner.equals(NodeApi.annotation(node.get(), NodeApi.CORDONED_BY))) {
+        continue;
+      }
+      boolean poweredOff =
+          action == PowerAction.Stop && (n.step == NodeStep.Powering || n.step == NodeStep.Done);
+      boolean broken = n.step == NodeStep.Failed;
+      if (poweredOff || broken) {
+        String message =
+            owner
+                + " was deleted; the node stays cordoned ("
+                + (poweredOff ? "its server is powered off or being powered off" : n.message)
+                + "). Uncordon it with kubectl uncordon "
+                + n.node
+                + " once it should take pods.";
+        events.event(node.get(), true, "NodeLeftCordoned", message);
+        events.event(r, true, "NodeLeftCordoned", n.node + ": " + message);
+      } else {
+        try {
+          nodes.uncordon(node.get(), owner);
+        } catch (KubernetesClientException e) {
+          return DeleteControl.noFinalizerRemoval().rescheduleAfter(TICK);
+        }
+        events.event(
+            node.get(),
+            false,
+            "Uncordoned",
+            owner + " was deleted while the node was " + n.step + "; uncordoned");
+      }
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  private record Resolved(NodeLedger ledger, String reason, String problem) {
+    static Resolved problem(String reason, String problem) {
+      return new Resolved(null, reason, problem);
+    }
+  }
+
+  /** The node set, each node with its server or why it has none; resolved once. */
+  private Resolved resolve(BareMetalPowerAction r, Instant now) {
+    NodeTarget t = r.getSpec().getNodes();
+    ServerIdMapping mapping;
+    try {
+      mapping = ServerIdMapping.of(t.getMapping() != null ? t.getMapping() : defaultMapping);
+    } catch (IllegalArgumentException e) {
+      return Resolved.problem("InvalidMapping", e.getMessage());
+    }
+    if (t.getDrain() != null) {
+      try {
+        DrainPlan.of(List.of(), t.getDrain());
+      } catch (IllegalArgumentException e) {
+        return Resolved.problem("InvalidSpec", e.getMessage());
+      }
+    }
+    Map<String, Node> found = new TreeMap<>();
+    Set<String> missing = new HashSet<>();
+    if (t.getNames() != null) {
+      for (String name : new java.util.TreeSet<>(t.getNames())) {
+        nodes.get(name).ifPresentOrElse(n -> found.put(name, n), () -> missing.add(name));
+      }
+    } else {
+      List<Node> selected = nodes.select(t.getSelector());
+      if (selected.isEmpty()) {
+        return Resolved.problem(
+            "NoNodes",
+            "no Node matches nodes.selector yet; checked again every " + RETRY.toSeconds() + "s");
+      }
+      if (selected.size() > NodeTarget.MAX_NODES) {
+        return Resolved.problem(
+            "TooManyNodes",
+            selected.size() + " Nodes match nodes.selector; at most " + NodeTarget.MAX_NODES);
+      }
+      selected.forEach(n -> found.put(n.getMetadata().getName(), n));
+    }
+    NodeLedger ledger = new NodeLedger();
+    ledger.action = r.getSpec().getAction().name();
+    ledger.resolvedAt = Rfc3339.format(now);
+    Map<String, String> serverOwner = new HashMap<>();
+    Map<String, NodeRecord> records = new TreeMap<>();
+    for (String name : missing) {
+      records.put(
+          name,
+          NodeRecord.failedRecord(name, null, NodeReasons.NODE_NOT_FOUND, "no Node of this name"));
+    }
+    for (var e : found.entrySet()) {
+      var result = mapping.map(e.getValue());
+      if (!result.mapped()) {
+        records.put(
+            e.getKey(),
+            NodeRecord.failedRecord(
+                e.getKey(),
+                null,
+                NodeReasons.UNMAPPED,
+                result.message() + " (" + mapping.rule() + ")"));
+      } else if (serverOwner.containsKey(result.serverId())) {
+        records.put(
+            e.getKey(),
+            NodeRecord.failedRecord(
+                e.getKey(),
+                result.serverId(),
+                NodeReasons.DUPLICATE_SERVER,
+                "maps to the same server as " + serverOwner.get(result.serverId())));
+      } else {
+        serverOwner.put(result.serverId(), e.getKey());
+        records.put(e.getKey(), new NodeRecord(e.getKey(), result.serverId()));
+      }
+    }
+    if (!serverOwner.isEmpty()) {
+      var target = resolver.resolve(r);
+      if (!target.ok()) {
+        return Resolved.problem(target.problem(), target.message());
+      }
+      try {
+        var known = ServerDirectory.lookup(target.client(), serverOwner.keySet()).keySet();
+        for (var e : serverOwner.entrySet()) {
+          if (!known.contains(e.getKey())) {
+            records.put(
+                e.getValue(),
+                NodeRecord.failedRecord(
+                    e.getValue(),
+                    e.getKey(),
+                    NodeReasons.UNKNOWN_SERVER,
+                    "server " + e.getKey() + " does not exist in the cloud project"));
+          }
+        }
+      } catch (CloudException e) {
+        return Resolved.problem(
+            "CloudUnavailable",
+            "could not check the servers in the cloud (" + BatchLedger.describe(e) + "); retrying");
+      }
+    }
+    ledger.nodes.addAll(records.values());
+    return new Resolved(ledger, null, null);
+  }
+
+  private UpdateControl<BareMetalPowerAction> dryRun(
+      BareMetalPowerAction cached, BareMetalPowerAction r, NodeLedger ledger) {
+    var status = r.getStatus();
+    NodeRolloutReport.write(
+        status,
+        ledger,
+        stateName(r),
+        r.getSpec().getAction(),
+        false,
+        Integer.MAX_VALUE,
+        null,
+        r.getMetadata().getGeneration(),
+        clock.instant());
+    long ok = ledger.nodes.stream().filter(n -> n.step == NodeStep.Pending).count();
+    status.getNodes().setPending(0);
+    status.setPending(0);
+    status.setPhase(ok == ledger.nodes.size() ? Phase.Succeeded : Phase.Failed);
+    status.setCompletionTime(Rfc3339.format(clock.instant()));
+    var c =
+        new StampedConditions(
+            status.getConditions(),
+            r.getMetadata().getGeneration(),
+            clock.instant(),
+            NodeRolloutReport.ORDER::indexOf);
+    String message =
+        "dry run: "
+            + ok
+            + " of "
+            + ledger.nodes.size()
+            + " nodes map to known servers; nothing done";
+    c.set("Ready", ok == ledger.nodes.size(), "DryRun", message);
+    c.set("Reconciling", false, "DryRun", message);
+    c.set("Stalled", ok != ledger.nodes.size(), "DryRun", message);
+    c.set("Progressing", false, "DryRun", message);
+    c.set("Complete", true, "DryRun", message);
+    writeStatus(cached, r);
+    return UpdateControl.noUpdate();
+  }
+
+  private UpdateControl<BareMetalPowerAction> stalled(
+      BareMetalPowerAction cached,
+      BareMetalPowerAction r,
+      String reason,
+      String message,
+      Duration retry) {
+    var status = r.getStatus();
+    if (status.getPhase() == null) {
+      status.setPhase(Phase.Pending);
+    }
+    var c =
+        new StampedConditions(
+            status.getConditions(),
+            r.getMetadata().getGeneration(),
+            clock.instant(),
+            NodeRolloutReport.ORDER::indexOf);
+    c.set("Accepted", false, reason, message);
+    c.set("Ready", false, reason, message);
+    c.set("Reconciling", false, reason, message);
+    c.set("Stalled", true, reason, message);
+    if (!Objects.equals(cached.getStatus(), status)) {
+      events.event(r, true, reason, message);
+    }
+    writeStatus(cached, r);
+    return retry == null
+        ? UpdateControl.noUpdate()
+        : UpdateControl.<BareMetalPowerAction>noUpdate().rescheduleAfter(retry);
+  }
+
+  private void writeStatus(BareMetalPowerAction cached, BareMetalPowerAction r) {
+    if (Objects.equals(cached.getStatus(), r.getStatus())) {
+      return;
+    }
+    try {
+      kubernetes.resource(r).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // The next pass writes it from the resource as it is then; the ledger is the truth.
+      LOG.debug("status of {} changed meanwhile", r.getMetadata().getName());
+    }
+  }
+
+  private ConfigMap stateMap(BareMetalPowerAction r) {
+    ConfigMap cm =
+        kubernetes
+            .configMaps()
+            .inNamespace(r.getMetadata().getNamespace())
+            .withName(stateName(r))
+            .get();
+    if (cm != null
+        && cm.getMetadata().getOwnerReferences().stream()
+            .noneMatch(o -> o.getUid().equals(r.getMetadata().getUid()))) {
+      throw new IllegalStateException(
+          "ConfigMap " + stateName(r) + " exists but is not owned by this resource");
+    }
+    return cm;
+  }
+
+  private ConfigMap createStateMap(BareMetalPowerAction r, NodeLedger ledger) {
+    ConfigMap cm =
+        new ConfigMapBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder()
+                    .withName(stateName(r))
+                    .withNamespace(r.getMetadata().getNamespace())
+                    .withLabels(Map.of(ROLLOUT_LABEL, label(r)))
+                    .withOwnerReferences(ownerReference(r))
+                    .build())
+            .withData(new HashMap<>(Map.of(NodeLedger.KEY, ledger.json())))
+            .build();
+    try {
+      return kubernetes.configMaps().resource(cm).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return stateMap(r);
+      }
+      throw e;
+    }
+  }
+
+  private void createChild(BareMetalPowerAction parent, NodeRecord n) {
+    BareMetalPowerActionSpec ps = parent.getSpec();
+    var child = new BareMetalPowerAction();
+    child.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(childName(parent, n.node))
+            .withNamespace(parent.getMetadata().getNamespace())
+            .withLabels(Map.of(ROLLOUT_LABEL, label(parent)))
+            .withAnnotations(Map.of(NODE_ANNOTATION, n.node))
+            .withOwnerReferences(ownerReference(parent))
+            .build());
+    var spec = new BareMetalPowerActionSpec();
+    spec.setAction(ps.getAction());
+    spec.setServers(new ArrayList<>(List.of(n.server)));
+    spec.setBatchSize(1);
+    spec.setCloud(ps.getCloud());
+    spec.setRetry(ps.getRetry());
+    spec.setPriority(ps.getPriority());
+    spec.setDeletionPolicy(ps.getDeletionPolicy());
+    child.setSpec(spec);
+    try {
+      kubernetes.resource(child).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        LOG.atWarn()
+            .setMessage("could not create a node's power action; retried next pass")
+            .addKeyValue("resource", parent.getMetadata().getName())
+            .addKeyValue("node", n.node)
+            .addKeyValue("code", e.getCode())
+            .log();
+      }
+    }
+  }
+
+  private static int maxFailures(BareMetalPowerAction r) {
+    return Objects.requireNonNullElse(r.getSpec().getNodes().getMaxFailures(), 0);
+  }
+
+  static String owner(BareMetalPowerAction r) {
+    return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+  }
+
+  static String stateName(BareMetalPowerAction r) {
+    return bounded(r.getMetadata().getName() + "-nodes", 253);
+  }
+
+  static String childName(BareMetalPowerAction parent, String node) {
+    return bounded(parent.getMetadata().getName() + "-" + node, 253);
+  }
+
+  static String label(BareMetalPowerAction r) {
+    return bounded(r.getMetadata().getName(), 63);
+  }
+
+  /** The name itself when short enough, else a prefix and a hash of the whole. */
+  static String bounded(String name, int max) {
+    if (name.length() <= max) {
+      return name;
+    }
+    String hash = sha256(name).substring(0, 10);
+    String prefix = name.substring(0, max - hash.length() - 1);
+    while (!prefix.isEmpty() && !Character.isLetterOrDigit(prefix.charAt(prefix.length() - 1))) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    return prefix + "-" + hash;
+  }
+
+  private static OwnerReference ownerReference(BareMetalPowerAction r) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(r.getApiVersion())
+        .withKind(r.getKind())
+        .withName(r.getMetadata().getName())
+        .withUid(r.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 900 ? s : s.substring(0, 897) + "...";
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.bmspower.nodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.bmspower.api.v1alpha1.DrainSpec;
+import io.bmspower.api.v1alpha1.FailedNode;
+import io.bmspower.api.v1alpha1.Phase;
+import io.bmspower.api.v1alpha1.PowerAction;
+import io.bmspower.testing.ControllerManager;
+import io.bmspower.testing.OperatorHarness;
+import io.bmspower.testing.SimulatorFixture;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Node rollouts end to end: the operator in-process, a real API server with the real
+ * kube-controller-manager (node lifecycle, disruption, pod GC, taint eviction), the simulator over
+ * HTTP, and the kubelet stand-in for the Nodes.
+ */
+class NodeRolloutIT {
+
+  @BeforeAll
+  static void controllers() {
+    ControllerManager.shared();
+  }
+
+  static SimulatorFixture sim() {
+    return SimulatorFixture.start(
+        o -> {
+          o.servers = 60;
+          o.jobDuration = Duration.ofSeconds(1);
+        });
+  }
+
+  static OperatorHarness operator(SimulatorFixture sim) {
+    var h = new OperatorHarness(sim);
+    h.createAkSkSecret("bms-credentials");
+    h.startOperator();
+    return h;
+  }
+
+  static String condition(BareMetalPowerAction r, String type) {
+    if (r == null || r.getStatus() == null) {
+      return "absent";
+    }
+    return r.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("absent");
+  }
+
+  @Test
+  void rollingRebootOfThirtyNodesFiveAtATime() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 30)) {
+      for (String node : pool.names) {
+        pool.pod("web-" + node, node, Map.of("app", "web"));
+      }
+      pool.rollout(
+          "reboot-pool",
+          PowerAction.Reboot,
+          t -> {
+            t.setMaxUnavailable(new IntOrString(5));
+          });
+
+      var done = h.awaitPhase("reboot-pool", Phase.Succeeded, Duration.ofMinutes(4));
+
+      assertThat(pool.maxCordonedAtOnce()).isBetween(2, 5);
+      for (String node : pool.names) {
+        assertThat(pool.timesCordoned(node)).as(node + " cordoned (drained) once").isEqualTo(1);
+        assertThat(pool.submissions(node)).as(node + "'s server rebooted once").isEqualTo(1);
+        Node n = pool.node(node);
+        assertThat(n.getSpec().getUnschedulable()).as(node + " uncordoned").isNotEqualTo(true);
+        assertThat(n.getMetadata().getAnnotations()).doesNotContainKey(NodeApi.CORDONED_BY);
+        assertThat(pool.pod("web-" + node)).as("evicted from " + node).isNull();
+      }
+      var nodes = done.getStatus().getNodes();
+      assertThat(nodes.getTotal()).isEqualTo(30);
+      assertThat(nodes.getSucceeded()).isEqualTo(30);
+      assertThat(nodes.getInFlight()).isEmpty();
+      assertThat(done.getStatus().getProgress()).isEqualTo("30/30");
+      assertThat(condition(done, "Ready")).startsWith("True");
+      assertThat(condition(done, "NodesCordoned")).startsWith("False");
+    }
+  }
+
+  @Test
+  void aPodDisruptionBudgetBlocksTheDrainAndTheNodeIsNotPowered() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
+      String guarded = pool.names.get(0);
+      pool.pod("db-0", guarded, Map.of("app", "db"));
+      h.client
+          .resource(
+              new PodDisruptionBudgetBuilder()
+                  .withNewMetadata()
+                  .withName("db-budget")
+                  .withNamespace(h.namespace)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withMinAvailable(new IntOrString(1))
+                  .withNewSelector()
+                  .addToMatchLabels("app", "db")
+                  .endSelector()
+                  .endSpec()
+                  .build())
+          .create();
+      // The disruption controller has counted the pod: evictions are now really refused.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                var pdb =
+                    h.client
+                        .policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(h.namespace)
+                        .withName("db-budget")
+                        .get();
+                return pdb.getStatus() != null
+                    && pdb.getStatus().getCurrentHealthy() != null
+                    && pdb.getStatus().getCurrentHealthy() == 1;
+              });
+      pool.rollout(
+          "reboot-guarded",
+          PowerAction.Reboot,
+          t -> {
+            t.setMaxFailures(1);
+            var drain = new DrainSpec();
+            drain.setTimeoutSeconds(4L);
+            t.setDrain(drain);
+          });
+
+      var done = h.awaitPhase("reboot-guarded", Phase.PartiallySucceeded, Duration.ofMinutes(2));
+
+      FailedNode failed = done.getStatus().getNodes().getFailedNodes().get(0);
+      assertThat(failed.getName()).isEqualTo(guarded);
+      assertThat(failed.getReason()).isEqualTo(NodeReasons.DRAIN_TIMEOUT);
+      assertThat(failed.getMessage())
+          .contains("so the server was not powered")
+          .contains(h.namespace + "/db-0")
+          .contains("db-budget");
+      assertThat(pool.submissions(guarded)).as("never powered").isZero();
+      assertThat(pool.pod("db-0")).as("the guarded pod stays").isNotNull();
+      assertThat(pool.node(guarded).getSpec().getUnschedulable()).isNotEqualTo(true);
+      assertThat(pool.submissions(pool.names.get(1))).isEqualTo(1);
+      assertThat(h.events("reboot-guarded"))
+          .extracting(e -> e.getReason())
+          .contains(NodeReasons.DRAIN_TIMEOUT);
+    }
+  }
+
+  @Test
+  void aNodeThatNeverComesBackPausesTheRolloutUntilMaxFailuresIsRaised() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 3)) {
+      String lost = pool.names.get(0);
+      pool.broken.add(pool.serverOf.get(lost));
+      pool.rollout("reboot-one-lost", PowerAction.Reboot, t -> t.setReadyTimeoutSeconds(8L));
+
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> condition(h.get("reboot-one-lost"), "RolloutPaused").startsWith("True"));
+      var paused = h.get("reboot-one-lost");
+      assertThat(paused.getStatus().getPhase()).isEqualTo(Phase.Running);
+      assertThat(condition(paused, "Stalled")).startsWith("True RolloutPaused");
+      assertThat(paused.getStatus().getNodes().getFailedNodes())
+          .extracting(FailedNode::getName, FailedNode::getReason)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(lost, NodeReasons.NOT_READY));
+      assertThat(paused.getStatus().getNodes().getLeftCordoned()).containsExactly(lost);
+      assertThat(pool.node(lost).getSpec().getUnschedulable()).isTrue();
+      // The node lifecycle controller saw the silent kubelet too.
+      await().atMost(Duration.ofSeconds(20)).until(() -> !NodePool.ready(pool.node(lost)));
+      assertThat(pool.submissions(pool.names.get(1))).as("no new node started").isZero();
+      assertThat(pool.submissions(pool.names.get(2))).isZero();
+
+      var r = h.get("reboot-one-lost");
+      r.getSpec().getNodes().setMaxFailures(1);
+      h.client.resource(r).update();
+      var done = h.awaitPhase("reboot-one-lost", Phase.PartiallySucceeded, Duration.ofMinutes(1));
+
+      assertThat(done.getStatus().getNodes().getSucceeded()).isEqualTo(2);
+      assertThat(pool.submissions(pool.names.get(1))).isEqualTo(1);
+      assertThat(pool.submissions(pool.names.get(2))).isEqualTo(1);
+      assertThat(condition(done, "NodesCordoned")).startsWith("True LeftCordoned").contains(lost);
+    }
+  }
+
+  @Test
+  void stopWithFencingTaintsAfterShutoffAndPodGcRemovesThePodsThenStartLiftsIt() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 1)) {
+      String node = pool.names.get(0);
+      // A pod the drain leaves (outside its podSelector): only fencing moves it off.
+      pool.pod("stateful-0", node, Map.of("app", "db", "keep", "true"));
+      pool.rollout(
+          "stop-fenced",
+          PowerAction.Stop,
+          t -> {
+            t.setFencing(true);
+            var drain = new DrainSpec();
+            drain.setPodSelector("keep!=true");
+            t.setDrain(drain);
+          });
+
+      var stopped = h.awaitPhase("stop-fenced", Phase.Succeeded, Duration.ofMinutes(1));
+      assertThat(sim.simulator.serverStatus(pool.serverOf.get(node))).isEqualTo("SHUTOFF");
+      Node fenced = pool.node(node);
+      assertThat(fenced.getSpec().getTaints())
+          .anySatisfy(
+              t -> {
+                assertThat(t.getKey()).isEqualTo(NodeApi.OUT_OF_SERVICE);
+                assertThat(t.getValue()).isEqualTo("nodeshutdown");
+                assertThat(t.getEffect()).isEqualTo("NoExecute");
+              });
+      assertThat(fenced.getSpec().getUnschedulable()).isTrue();
+      assertThat(stopped.getStatus().getNodes().getLeftCordoned()).containsExactly(node);
+      // Taint eviction marks the pod terminating; pod GC force-deletes it on the dead node.
+      await().atMost(Duration.ofSeconds(60)).until(() -> pool.pod("stateful-0") == null);
+      assertThat(pool.kubelets.completedDeletions(node))
+          .as("no kubelet finished it: the pod garbage collector did")
+          .isZero();
+
+      pool.rollout("start-again", PowerAction.Start, t -> {});
+      h.awaitPhase("start-again", Phase.Succeeded, Duration.ofMinutes(1));
+      Node back = pool.node(node);
+      assertThat(back.getSpec().getUnschedulable()).isNotEqualTo(true);
+      assertThat(back.getSpec().getTaints() == null ? List.of() : back.getSpec().getTaints())
+          .noneMatch(t -> NodeApi.OUT_OF_SERVICE.equals(t.getKey()));
+      assertThat(back.getMetadata().getAnnotations())
+          .doesNotContainKeys(NodeApi.CORDONED_BY, NodeApi.FENCED_BY);
+      assertThat(NodePool.ready(back)).isTrue();
+    }
+  }
+
+  @Test
+  void deletingARolloutMidDrainUncordonsItsNodeAndSaysSo() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
+      String node = pool.names.get(0);
+      pool.pod("db-0", node, Map.of("app", "db"));
+      h.client
+          .resource(
+              new PodDisruptionBudgetBuilder()
+                  .withNewMetadata()
+                  .withName("db-budget")
+                  .withNamespace(h.namespace)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withMaxUnavailable(new IntOrString(0))
+                  .withNewSelector()
+                  .addToMatchLabels("app", "db")
+                  .endSelector()
+                  .endSpec()
+                  .build())
+          .create();
+      pool.rollout("reboot-then-delete", PowerAction.Reboot, t -> {});
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Boolean.TRUE.equals(pool.node(node).getSpec().getUnschedulable()));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> condition(h.get("reboot-then-delete"), "Progressing").contains("db-budget"));
+
+      h.client.resource(h.get("reboot-then-delete")).delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.get("reboot-then-delete") == null);
+
+      assertThat(pool.node(node).getSpec().getUnschedulable()).isNotEqualTo(true);
+      assertThat(pool.submissions(node)).isZero();
+      assertThat(
+              h.client.v1().events().inNamespace("default").list().getItems().stream()
+                  .filter(e -> node.equals(e.getInvolvedObject().getName()))
+                  .map(e -> e.getReason() + ": " + e.getMessage()))
+          .anyMatch(e -> e.startsWith("Uncordoned: " + h.namespace + "/reboot-then-delete"));
+    }
+  }
+
+  static Condition cond(BareMetalPowerAction r, String type) {
+    return r.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
+  }
+}
