@@ -83,6 +83,7 @@ public class BareMetalPowerActionReconciler
         new NodeRollout(
             kubernetes,
             resolver,
+            admission,
             new EventRecorder(kubernetes, clock),
             settings.nodeMapping(),
             clock);

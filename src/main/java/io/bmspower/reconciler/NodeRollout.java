@@ -71,12 +71,14 @@ final class NodeRollout {
   /** The child action's node. */
   static final String NODE_ANNOTATION = "bmspower.io/node";
 
+  static final String NOT_PERMITTED = "NotPermitted";
   static final Duration TICK = Duration.ofSeconds(1);
   static final Duration RETRY = Duration.ofSeconds(10);
 
   private final KubernetesClient kubernetes;
   private final NodeApi nodes;
   private final CloudTargetResolver resolver;
+  private final PolicyAdmission admission;
   private final EventRecorder events;
   private final NodeMapping defaultMapping;
   private final Clock clock;
@@ -84,12 +86,14 @@ final class NodeRollout {
   NodeRollout(
       KubernetesClient kubernetes,
       CloudTargetResolver resolver,
+      PolicyAdmission admission,
       EventRecorder events,
       NodeMapping defaultMapping,
       Clock clock) {
     this.kubernetes = kubernetes;
     this.nodes = new NodeApi(kubernetes);
     this.resolver = resolver;
+    this.admission = admission;
     this.events = events;
     this.defaultMapping = defaultMapping == null ? new NodeMapping() : defaultMapping;
     this.clock = clock;
@@ -163,6 +167,9 @@ final class NodeRollout {
             null);
       }
       Resolved resolved = resolve(r, now);
+      if (NOT_PERMITTED.equals(resolved.reason)) {
+        return notPermitted(cached, r, resolved.problem);
+      }
       if (resolved.problem != null) {
         return stalled(cached, r, resolved.reason, resolved.problem, RETRY);
       }
@@ -644,7 +651,17 @@ final class NodeRollout {
         return Resolved.problem(target.problem(), target.message());
       }
       try {
-        var known = ServerDirectory.lookup(target.client(), serverOwner.keySet()).keySet();
+        var details = ServerDirectory.lookup(target.client(), serverOwner.keySet());
+        var known = details.keySet();
+        var verdict =
+            admission.permits(
+                r,
+                r.getSpec().getAction(),
+                serverOwner.keySet().stream().filter(known::contains).sorted().toList(),
+                details);
+        if (verdict.refused()) {
+          return Resolved.problem(NOT_PERMITTED, verdict.message());
+        }
         for (var e : serverOwner.entrySet()) {
           if (!known.contains(e.getKey())) {
             records.put(
@@ -701,6 +718,29 @@ final class NodeRollout {
     c.set("Stalled", ok != ledger.nodes.size(), "DryRun", message);
     c.set("Progressing", false, "DryRun", message);
     c.set("Complete", true, "DryRun", message);
+    writeStatus(cached, r);
+    return UpdateControl.noUpdate();
+  }
+
+  /** Refused by the namespace's policies before anything was done: over, as for servers. */
+  private UpdateControl<BareMetalPowerAction> notPermitted(
+      BareMetalPowerAction cached, BareMetalPowerAction r, String message) {
+    var status = r.getStatus();
+    status.setPhase(Phase.Failed);
+    status.setCompletionTime(Rfc3339.format(clock.instant()));
+    var c =
+        new StampedConditions(
+            status.getConditions(),
+            r.getMetadata().getGeneration(),
+            clock.instant(),
+            NodeRolloutReport.ORDER::indexOf);
+    String m = "no node was cordoned: " + message;
+    c.set("Accepted", false, NOT_PERMITTED, m);
+    c.set("Ready", false, NOT_PERMITTED, m);
+    c.set("Reconciling", false, NOT_PERMITTED, m);
+    c.set("Stalled", true, NOT_PERMITTED, m);
+    c.set("Failed", true, NOT_PERMITTED, m);
+    events.event(r, true, NOT_PERMITTED, m);
     writeStatus(cached, r);
     return UpdateControl.noUpdate();
   }

@@ -96,6 +96,11 @@ final class NodeRolloutReport {
     n.setLeftCordoned(cordoned.stream().limit(NodeRolloutStatus.MAX_LISTED).toList());
     n.setLeftCordonedCount(cordoned.size());
     status.setNodes(n);
+    // A node rollout has no batches of its own (each node's child has): none shown.
+    status.setBatches(null);
+    status.setFailedServers(null);
+    status.setFailureCounts(null);
+    status.setFailureReasons(null);
     status.setTotal(total);
     status.setSucceeded(done);
     status.setFailed(failed);

@@ -1,6 +1,9 @@
 package io.bmspower.reconciler;
 
+import io.bmspower.api.v1alpha1.BareMetalPowerAction;
+import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.cloud.ServerDetails;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +58,24 @@ final class PolicyAdmission {
   private static boolean startedBefore(Pass pass) {
     Integer next = pass.statusData().getNextBatch();
     return !pass.ledger().attempts().isEmpty() || (next != null && next > 0);
+  }
+
+  /**
+   * Whether the policies of {@code resource}'s namespace permit {@code action} on these servers,
+   * with their cloud data: a node rollout asks before it drains anything, so a refused rollout
+   * never cordons a node; each node's own action is checked again as any other.
+   */
+  PolicyDecision.Verdict permits(
+      BareMetalPowerAction resource,
+      PowerAction action,
+      List<String> servers,
+      Map<String, ServerDetails> details) {
+    String namespace = resource.getMetadata().getNamespace();
+    return PolicyDecision.decide(
+        new PolicyDecision.Request(
+            namespace, action, servers, resolver.usesOperatorDefault(resource)),
+        tenancy.selecting(namespace),
+        details);
   }
 
   int share(String namespace) {

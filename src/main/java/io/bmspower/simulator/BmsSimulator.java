@@ -190,6 +190,11 @@ public final class BmsSimulator implements AutoCloseable {
         respond(exchange, operation, 200, stats());
         return;
       }
+      if (path.equals("/_sim/status") && method.equals("GET")) {
+        operation = "status";
+        respond(exchange, operation, 200, statuses(uri.getQuery()));
+        return;
+      }
       if (!options.latency.isZero()) {
         Thread.sleep(options.latency.toMillis());
       }
@@ -415,6 +420,20 @@ public final class BmsSimulator implements AutoCloseable {
   }
 
   // ---- stats ---------------------------------------------------------------------------------
+
+  /** {@code GET /_sim/status?ids=a,b}: each server's status as the API shows it now. */
+  private ObjectNode statuses(String query) {
+    ObjectNode answer = JSON.createObjectNode();
+    if (query != null && query.startsWith("ids=")) {
+      for (String id : query.substring(4).split(",")) {
+        String status = serverStatus(id);
+        if (status != null) {
+          answer.put(id, status);
+        }
+      }
+    }
+    return answer;
+  }
 
   private ObjectNode stats() {
     ObjectNode answer = JSON.createObjectNode();

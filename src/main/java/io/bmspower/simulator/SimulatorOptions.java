@@ -523,7 +523,8 @@ public final class SimulatorOptions {
     out.println(
         "A BMS API simulator: IAM tokens, AK/SK signatures, batch stop/start/reboot, jobs, server");
     out.println(
-        "details and list, rate limits and fault injection. GET /_sim/stats returns its counters.");
+        "details and list, rate limits and fault injection. GET /_sim/stats returns its counters;"
+            + " GET /_sim/status?ids=A,B the servers' statuses (for a test's stand-in kubelets).");
     out.println();
     out.println("Options (each also read from the environment variable shown):");
     SimulatorOptions defaults = new SimulatorOptions();

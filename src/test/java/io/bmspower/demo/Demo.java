@@ -184,6 +184,7 @@ public final class Demo {
     }
     Files.writeString(OUT.resolve("get.txt"), table);
     int failures = summary(plane, kubeconfig, done);
+    failures += NodeDemo.run(plane, kubeconfig, endpoint, OUT);
     failures += schedule(plane, kubeconfig);
     if (keepRunning) {
       step(
@@ -386,7 +387,7 @@ public final class Demo {
     }
   }
 
-  private static void step(String what) {
+  static void step(String what) {
     System.out.println();
     System.out.println("==> " + what);
   }

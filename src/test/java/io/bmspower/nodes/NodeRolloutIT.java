@@ -291,6 +291,51 @@ class NodeRolloutIT {
     }
   }
 
+  @Test
+  void aRolloutThePoliciesRefuseCordonsNothing() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
+      String tenant = "t" + pool.pool;
+      h.client
+          .namespaces()
+          .withName(h.namespace)
+          .edit(
+              n ->
+                  new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                      .editMetadata()
+                      .addToLabels("bmspower.io/tenant", tenant)
+                      .endMetadata()
+                      .build());
+      var spec = new io.bmspower.api.v1alpha1.BareMetalPowerPolicySpec();
+      spec.setActions(List.of(PowerAction.Start, PowerAction.Stop));
+      spec.setNamespaceSelector(
+          new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+              .addToMatchLabels("bmspower.io/tenant", tenant)
+              .build());
+      var policy = new io.bmspower.api.v1alpha1.BareMetalPowerPolicy();
+      policy.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName("nodes-" + tenant)
+              .build());
+      policy.setSpec(spec);
+      h.client.resource(policy).create();
+      try {
+        pool.rollout("reboot-refused", PowerAction.Reboot, t -> {});
+        var failed = h.awaitPhase("reboot-refused", Phase.Failed, Duration.ofSeconds(30));
+        assertThat(condition(failed, "Failed"))
+            .startsWith("True NotPermitted: no node was cordoned")
+            .contains("does not grant Reboot");
+        for (String node : pool.names) {
+          assertThat(pool.timesCordoned(node)).isZero();
+          assertThat(pool.submissions(node)).isZero();
+        }
+      } finally {
+        h.client.resource(policy).delete();
+      }
+    }
+  }
+
   static Condition cond(BareMetalPowerAction r, String type) {
     return r.getStatus().getConditions().stream()
         .filter(c -> c.getType().equals(type))
