@@ -198,6 +198,7 @@ public final class OperatorMain {
             hooks,
             metrics,
             coalescer);
+    reconciler.fenceNodeChanges(fence);
     operator.register(
         reconciler,
         c -> {

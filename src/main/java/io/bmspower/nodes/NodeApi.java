@@ -178,6 +178,26 @@ public class NodeApi {
     return causes.isEmpty() ? message : message + " " + causes;
   }
 
+  /** The kubelet's boot ID (status.nodeInfo.bootID), which changes at every boot; may be null. */
+  public static String bootId(Node node) {
+    return node.getStatus() == null || node.getStatus().getNodeInfo() == null
+        ? null
+        : node.getStatus().getNodeInfo().getBootID();
+  }
+
+  /**
+   * Up again after the power action: Ready=True from a kubelet that booted since {@code bootBefore}
+   * was read (a new boot ID). A kubelet that reports no boot ID is taken as up again once it posted
+   * Ready at or after {@code since}.
+   */
+  public static boolean readyAgain(Node node, String bootBefore, Instant since) {
+    String now = bootId(node);
+    if (bootBefore != null && !bootBefore.isEmpty() && now != null && !now.isEmpty()) {
+      return !now.equals(bootBefore) && readySince(node, Instant.EPOCH);
+    }
+    return readySince(node, since);
+  }
+
   /**
    * Ready=True, and posted (heartbeat or transition) at or after {@code since}: a kubelet that is
    * up again after the power action, not a status left from before it.

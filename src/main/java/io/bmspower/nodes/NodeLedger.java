@@ -38,9 +38,32 @@ public final class NodeLedger {
     }
   }
 
+  /** A ConfigMap holds at most 1 MiB; the ledger stays under this. */
+  public static final int MAX_BYTES = 900_000;
+
+  static final int SHORT_MESSAGE = 80;
+
+  /**
+   * The ledger as JSON. Past {@link #MAX_BYTES} (thousands of failed nodes with long messages) the
+   * messages are cut short: the reasons stay, and the status and Events had the full text.
+   */
   public String json() {
+    String json = write(this);
+    if (json.length() <= MAX_BYTES) {
+      return json;
+    }
+    NodeLedger shorter = copy();
+    for (NodeRecord n : shorter.nodes) {
+      if (n.message != null && n.message.length() > SHORT_MESSAGE) {
+        n.message = n.message.substring(0, SHORT_MESSAGE - 3) + "...";
+      }
+    }
+    return write(shorter);
+  }
+
+  private static String write(NodeLedger ledger) {
     try {
-      return JSON.writeValueAsString(this);
+      return JSON.writeValueAsString(ledger);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -13,6 +13,11 @@ public final class NodeReasons {
   public static final String POWER_FAILED = "PowerFailed";
   public static final String NOT_READY = "NotReady";
   public static final String POWER_ACTION_LOST = "PowerActionLost";
+  public static final String NAME_CONFLICT = "NameConflict";
+
+  /** Failures after which the server was not powered: the node's cordon is lifted again. */
+  public static final Set<String> RELEASED_ON_FAILURE =
+      Set.of(DRAIN_TIMEOUT, POWER_FAILED, NAME_CONFLICT);
 
   /** Reasons found when the set is resolved, before anything was done to the node. */
   static final Set<String> UNRESOLVED =

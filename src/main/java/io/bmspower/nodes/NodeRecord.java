@@ -30,6 +30,9 @@ public final class NodeRecord {
 
   public String job;
 
+  /** The Node's boot ID when its power action was decided: Ready again means a new one. */
+  public String bootId;
+
   /** True while this resource holds the node's cordon. */
   public Boolean cordoned;
 
@@ -56,6 +59,15 @@ public final class NodeRecord {
     return Boolean.TRUE.equals(cordoned);
   }
 
+  /** Failed before its server was powered, still holding the cordon this rollout must lift. */
+  @JsonIgnore
+  public boolean releasePending() {
+    return step == NodeStep.Failed
+        && holdsCordon()
+        && reason != null
+        && NodeReasons.RELEASED_ON_FAILURE.contains(reason);
+  }
+
   /** Failed before it started: not part of the rollout's failure budget. */
   @JsonIgnore
   public boolean unresolved() {
@@ -70,6 +82,7 @@ public final class NodeRecord {
     c.childUid = childUid;
     c.poweredAt = poweredAt;
     c.job = job;
+    c.bootId = bootId;
     c.cordoned = cordoned;
     c.reason = reason;
     c.message = message;

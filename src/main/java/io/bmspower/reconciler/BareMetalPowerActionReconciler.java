@@ -124,6 +124,15 @@ public class BareMetalPowerActionReconciler
     return reconcile(cached, context.getPrimaryCache().list().toList());
   }
 
+  /**
+   * Node changes (cordon, eviction, uncordon, fencing) only while this instance holds the Lease.
+   */
+  public void fenceNodeChanges(LeaseFence fence) {
+    if (nodeRollout != null) {
+      nodeRollout.fence(fence);
+    }
+  }
+
   private NodeRollout nodes() {
     if (nodeRollout == null) {
       throw new IllegalStateException("node rollouts need the Kubernetes API");

@@ -69,7 +69,12 @@ public class EventRecorder implements Reports.EventSink {
               new EventBuilder()
                   .withNewMetadata()
                   .withName(
-                      resource.getMetadata().getName()
+                      // An Event's name is at most 253 characters; a long object name is cut.
+                      resource
+                              .getMetadata()
+                              .getName()
+                              .substring(
+                                  0, Math.min(resource.getMetadata().getName().length(), 200))
                           + "."
                           + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
                   .withNamespace(namespace)

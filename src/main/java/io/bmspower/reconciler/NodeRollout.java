@@ -72,6 +72,7 @@ final class NodeRollout {
   static final String NODE_ANNOTATION = "bmspower.io/node";
 
   static final String NOT_PERMITTED = "NotPermitted";
+
   static final Duration TICK = Duration.ofSeconds(1);
   static final Duration RETRY = Duration.ofSeconds(10);
 
@@ -82,6 +83,9 @@ final class NodeRollout {
   private final EventRecorder events;
   private final NodeMapping defaultMapping;
   private final Clock clock;
+
+  /** With leader election: node changes only while this instance holds the Lease. */
+  private volatile LeaseFence fence = LeaseFence.NONE;
 
   NodeRollout(
       KubernetesClient kubernetes,
@@ -99,6 +103,10 @@ final class NodeRollout {
     this.clock = clock;
   }
 
+  void fence(LeaseFence fence) {
+    this.fence = fence;
+  }
+
   static boolean applies(BareMetalPowerAction r) {
     return r.getSpec() != null && r.getSpec().getNodes() != null;
   }
@@ -107,6 +115,13 @@ final class NodeRollout {
       BareMetalPowerAction cached, Collection<BareMetalPowerAction> live) {
     try {
       return pass(cached, live);
+    } catch (ForeignState | IllegalStateException e) {
+      BareMetalPowerAction r = Serialization.clone(cached);
+      if (r.getStatus() == null) {
+        r.setStatus(new BareMetalPowerActionStatus());
+      }
+      String reason = e instanceof ForeignState ? "StateConfigMapTaken" : "NodeStateUnreadable";
+      return stalled(cached, r, reason, e.getMessage(), RETRY);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         return UpdateControl.<BareMetalPowerAction>noUpdate()
@@ -180,6 +195,10 @@ final class NodeRollout {
     if (Boolean.TRUE.equals(r.getSpec().getDryRun())) {
       return dryRun(cached, r, ledger);
     }
+    if (!fence.holds()) {
+      // Not the leader (any more): change no Node; the leader carries the rollout on.
+      return UpdateControl.<BareMetalPowerAction>noUpdate().rescheduleAfter(RETRY);
+    }
     Pass pass = new Pass(r, ledger, live, now);
     pass.advance();
     pass.start();
@@ -208,7 +227,9 @@ final class NodeRollout {
         pass.note,
         r.getMetadata().getGeneration(),
         now);
-    writeStatus(cached, r);
+    if (!writeStatus(cached, r)) {
+      return UpdateControl.<BareMetalPowerAction>noUpdate().rescheduleAfter(Duration.ofMillis(300));
+    }
     if (status.getPhase().isTerminal()) {
       events.event(
           r,
@@ -229,6 +250,7 @@ final class NodeRollout {
     final BareMetalPowerAction r;
     final NodeLedger ledger;
     final Map<String, BareMetalPowerAction> children = new HashMap<>();
+    final Map<String, BareMetalPowerAction> everyAction = new HashMap<>();
     final Instant now;
     final String owner;
     final PowerAction action;
@@ -252,6 +274,7 @@ final class NodeRollout {
       this.drain = target.getDrain() == null ? new DrainSpec() : target.getDrain();
       String ns = r.getMetadata().getNamespace();
       for (BareMetalPowerAction a : live) {
+        everyAction.put(a.getMetadata().getNamespace() + "/" + a.getMetadata().getName(), a);
         if (ns.equals(a.getMetadata().getNamespace())) {
           children.put(a.getMetadata().getName(), a);
         }
@@ -265,9 +288,13 @@ final class NodeRollout {
             case Draining -> draining(n);
             case Powering -> powering(n);
             case WaitingReady -> waitingReady(n);
+            case Failed -> release(n);
             default -> {}
           }
         } catch (KubernetesClientException e) {
+          if (e.getCode() == 403) {
+            throw e;
+          }
           // A conflict or a passing API error on one node: the next pass tries again.
           LOG.atInfo()
               .setMessage("node step deferred")
@@ -295,8 +322,16 @@ final class NodeRollout {
         if (n.step != NodeStep.Pending) {
           continue;
         }
+        Optional<Node> node = nodes.get(n.node);
+        String holder = node.map(this::otherLiveHolder).orElse(null);
+        if (holder != null) {
+          // Two rollouts never work on one node at once: this one waits for the other.
+          note = n.node + " waits: rollout " + holder + " holds its cordon";
+          continue;
+        }
         room--;
         if (action == PowerAction.Start) {
+          n.bootId = node.map(NodeApi::bootId).orElse(null);
           toPowering(n);
         } else {
           move(n, NodeStep.Draining);
@@ -305,6 +340,21 @@ final class NodeRollout {
           afterWrite.add(() -> cordonQuietly(n));
         }
       }
+    }
+
+    /** Another rollout, still running, that holds this node's cordon; null when none does. */
+    private String otherLiveHolder(Node node) {
+      String holder = NodeApi.annotation(node, NodeApi.CORDONED_BY);
+      if (holder == null || holder.equals(owner)) {
+        return null;
+      }
+      BareMetalPowerAction other = everyAction.get(holder);
+      boolean running =
+          other != null
+              && (other.getStatus() == null
+                  || other.getStatus().getPhase() == null
+                  || !other.getStatus().getPhase().isTerminal());
+      return running ? holder : null;
     }
 
     private void cordonQuietly(NodeRecord n) {
@@ -322,6 +372,7 @@ final class NodeRollout {
         return;
       }
       n.cordoned = nodes.cordon(found.get(), owner);
+      n.bootId = NodeApi.bootId(found.get());
       if (!Boolean.TRUE.equals(drain.getEnabled())) {
         toPowering(n);
         return;
@@ -356,7 +407,6 @@ final class NodeRollout {
         toPowering(n);
         return;
       }
-      uncordon(n);
       String message =
           "drain did not finish within "
               + timeout
@@ -373,6 +423,34 @@ final class NodeRollout {
 
     private void powering(NodeRecord n) {
       BareMetalPowerAction child = children.get(childName(r, n.node));
+      if (child == null && n.childUid != null) {
+        // The informer may lag; only the API server can say the child is gone.
+        child =
+            kubernetes
+                .resources(BareMetalPowerAction.class)
+                .inNamespace(r.getMetadata().getNamespace())
+                .withName(childName(r, n.node))
+                .get();
+      }
+      if (child != null && n.childUid != null && !n.childUid.equals(child.getMetadata().getUid())) {
+        // Not the child this node's power went through: someone made one of that name again.
+        child = null;
+      }
+      if (child != null && n.childUid == null && !isChildOf(child, r, n)) {
+        // A resource of that name that this rollout did not make for this node: never adopted.
+        if (child.getMetadata().getDeletionTimestamp() != null) {
+          note = "waiting for " + child.getMetadata().getName() + " (being deleted) to go";
+        } else {
+          fail(
+              n,
+              NodeReasons.NAME_CONFLICT,
+              "a BareMetalPowerAction named "
+                  + child.getMetadata().getName()
+                  + " exists that this resource did not create for this node; the server was not"
+                  + " powered");
+        }
+        return;
+      }
       if (child == null) {
         if (n.childUid != null) {
           fail(
@@ -409,7 +487,6 @@ final class NodeRollout {
                 : cs.getFailedServers().get(0).getCode()
                     + ": "
                     + cs.getFailedServers().get(0).getReason();
-        uncordon(n);
         fail(
             n,
             NodeReasons.POWER_FAILED,
@@ -419,6 +496,19 @@ final class NodeRollout {
       n.poweredAt = cs.getCompletionTime() != null ? cs.getCompletionTime() : Rfc3339.format(now);
       if (action == PowerAction.Stop) {
         if (Boolean.TRUE.equals(target.getFencing())) {
+          String state = serverState(r, n.server);
+          if (state != null) {
+            // The job may end while the server still shows powering-off: fence only once it is off.
+            note =
+                "waiting for server "
+                    + n.server
+                    + " of "
+                    + n.node
+                    + " to show SHUTOFF ("
+                    + state
+                    + ")";
+            return;
+          }
           Optional<Node> node = nodes.get(n.node);
           if (node.isPresent()) {
             nodes.fence(node.get(), owner);
@@ -445,15 +535,17 @@ final class NodeRollout {
     private void waitingReady(NodeRecord n) {
       Instant powered = Rfc3339.parse(n.poweredAt);
       Optional<Node> found = nodes.get(n.node);
-      if (found.isPresent() && NodeApi.readySince(found.get(), powered)) {
+      if (found.isPresent() && NodeApi.readyAgain(found.get(), n.bootId, powered)) {
         Node node = found.get();
         if (action == PowerAction.Start && NodeApi.annotation(node, NodeApi.FENCED_BY) != null) {
           nodes.unfence(node);
           node = nodes.get(n.node).orElse(node);
         }
         String cordonedBy = NodeApi.annotation(node, NodeApi.CORDONED_BY);
-        // A Start lifts the cordon a Stop of this operator left; a Reboot only its own.
-        if (cordonedBy != null && (action == PowerAction.Start || cordonedBy.equals(owner))) {
+        // A Start lifts the cordon a finished Stop of this operator left; a Reboot only its own.
+        boolean lift =
+            action == PowerAction.Start ? otherLiveHolder(node) == null : owner.equals(cordonedBy);
+        if (cordonedBy != null && lift) {
           nodes.uncordon(node, cordonedBy);
         }
         n.cordoned = false;
@@ -472,10 +564,16 @@ final class NodeRollout {
       }
     }
 
-    private void uncordon(NodeRecord n) {
-      if (n.holdsCordon() || n.step == NodeStep.Draining) {
-        nodes.get(n.node).ifPresent(node -> nodes.uncordon(node, owner));
+    /**
+     * A node failed before its server was powered (drain timeout, power action failed): its cordon
+     * is lifted on the pass after the failure was recorded, and the record says so only after, so a
+     * crash in between never leaves it cordoned silently nor drains it again.
+     */
+    private void release(NodeRecord n) {
+      if (!n.releasePending()) {
+        return;
       }
+      nodes.get(n.node).ifPresent(node -> nodes.uncordon(node, owner));
       n.cordoned = false;
     }
 
@@ -488,6 +586,11 @@ final class NodeRollout {
 
     private void done(NodeRecord n) {
       move(n, NodeStep.Done);
+      // Done is final: keep only what says what happened (the ledger must fit a ConfigMap).
+      n.drainStarted = null;
+      n.childUid = null;
+      n.poweredAt = null;
+      n.bootId = null;
       events.add(
           () ->
               nodeEvent(
@@ -505,6 +608,9 @@ final class NodeRollout {
 
     private void fail(NodeRecord n, String reason, String message) {
       move(n, NodeStep.Failed);
+      n.drainStarted = null;
+      n.poweredAt = null;
+      n.bootId = null;
       n.reason = reason;
       n.message = message;
       events.add(() -> warn(n, reason, message));
@@ -522,15 +628,71 @@ final class NodeRollout {
     }
   }
 
+  /** Made by this rollout for this node and this server (owner, annotation, spec). */
+  static boolean isChildOf(BareMetalPowerAction child, BareMetalPowerAction parent, NodeRecord n) {
+    boolean owned =
+        child.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> o.getUid().equals(parent.getMetadata().getUid()));
+    var annotations = child.getMetadata().getAnnotations();
+    return owned
+        && annotations != null
+        && n.node.equals(annotations.get(NODE_ANNOTATION))
+        && child.getSpec() != null
+        && List.of(n.server).equals(child.getSpec().getServers());
+  }
+
+  /**
+   * Null when the cloud shows the server off (SHUTOFF, nothing in progress); otherwise what it
+   * shows, or why it could not be read.
+   */
+  private String serverState(BareMetalPowerAction r, String server) {
+    var target = resolver.resolve(r);
+    if (!target.ok()) {
+      return "cloud not reachable: " + target.message();
+    }
+    try {
+      var details = ServerDirectory.lookup(target.client(), List.of(server)).get(server);
+      if (details == null) {
+        return "not found";
+      }
+      return details.isOff() ? null : details.status() + "/" + details.taskState();
+    } catch (CloudException e) {
+      return "cloud not reachable: " + BatchLedger.describe(e);
+    }
+  }
+
   /** Parent deletion: no node stays cordoned by this resource without an Event saying so. */
   DeleteControl cleanup(BareMetalPowerAction r) {
-    ConfigMap cm = stateMap(r);
+    ConfigMap cm;
+    try {
+      cm = stateMap(r);
+    } catch (ForeignState e) {
+      return DeleteControl.defaultDelete();
+    }
     if (cm == null) {
       return DeleteControl.defaultDelete();
     }
     NodeLedger ledger = NodeLedger.parse(cm.getData().get(NodeLedger.KEY));
     String owner = owner(r);
     PowerAction action = r.getSpec().getAction();
+    if (action != PowerAction.Stop) {
+      // A node whose reboot or start is still being sent stays cordoned until that is over: its
+      // child keeps acting (its own finalizer), and pods must not land on a node about to reset.
+      for (NodeRecord n : ledger.inStep(NodeStep.Powering)) {
+        var child =
+            kubernetes
+                .resources(BareMetalPowerAction.class)
+                .inNamespace(r.getMetadata().getNamespace())
+                .withName(childName(r, n.node))
+                .get();
+        if (child != null
+            && (child.getStatus() == null
+                || child.getStatus().getPhase() == null
+                || !child.getStatus().getPhase().isTerminal())) {
+          return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(2));
+        }
+      }
+    }
     for (NodeRecord n : ledger.nodes) {
       Optional<Node> node;
       try {
@@ -543,7 +705,9 @@ final class NodeRollout {
       }
       boolean poweredOff =
           action == PowerAction.Stop && (n.step == NodeStep.Powering || n.step == NodeStep.Done);
-      boolean broken = n.step == NodeStep.Failed;
+      boolean broken =
+          n.step == NodeStep.Failed
+              && (n.reason == null || !NodeReasons.RELEASED_ON_FAILURE.contains(n.reason));
       if (poweredOff || broken) {
         String message =
             owner
@@ -568,6 +732,13 @@ final class NodeRollout {
       }
     }
     return DeleteControl.defaultDelete();
+  }
+
+  /** The state ConfigMap's name is taken by something this resource does not own. */
+  static final class ForeignState extends RuntimeException {
+    ForeignState(String message) {
+      super(message);
+    }
   }
 
   private record Resolved(NodeLedger ledger, String reason, String problem) {
@@ -761,7 +932,9 @@ final class NodeRollout {
             r.getMetadata().getGeneration(),
             clock.instant(),
             NodeRolloutReport.ORDER::indexOf);
-    c.set("Accepted", false, reason, message);
+    if (status.getNodes() == null) {
+      c.set("Accepted", false, reason, message);
+    }
     c.set("Ready", false, reason, message);
     c.set("Reconciling", false, reason, message);
     c.set("Stalled", true, reason, message);
@@ -774,18 +947,21 @@ final class NodeRollout {
         : UpdateControl.<BareMetalPowerAction>noUpdate().rescheduleAfter(retry);
   }
 
-  private void writeStatus(BareMetalPowerAction cached, BareMetalPowerAction r) {
+  /** Writes the status if it changed; false on a conflict (the next pass writes it again). */
+  private boolean writeStatus(BareMetalPowerAction cached, BareMetalPowerAction r) {
     if (Objects.equals(cached.getStatus(), r.getStatus())) {
-      return;
+      return true;
     }
     try {
       kubernetes.resource(r).updateStatus();
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
-      // The next pass writes it from the resource as it is then; the ledger is the truth.
+      // The ledger is the truth: the next pass computes the status again from it.
       LOG.debug("status of {} changed meanwhile", r.getMetadata().getName());
+      return false;
     }
   }
 
@@ -799,8 +975,11 @@ final class NodeRollout {
     if (cm != null
         && cm.getMetadata().getOwnerReferences().stream()
             .noneMatch(o -> o.getUid().equals(r.getMetadata().getUid()))) {
-      throw new IllegalStateException(
-          "ConfigMap " + stateName(r) + " exists but is not owned by this resource");
+      throw new ForeignState(
+          "the ConfigMap "
+              + stateName(r)
+              + " exists but is not owned by this resource (left by an earlier resource of this"
+              + " name, or someone else's); delete it, or give this resource another name");
     }
     return cm;
   }

@@ -96,11 +96,6 @@ final class NodeRolloutReport {
     n.setLeftCordoned(cordoned.stream().limit(NodeRolloutStatus.MAX_LISTED).toList());
     n.setLeftCordonedCount(cordoned.size());
     status.setNodes(n);
-    // A node rollout has no batches of its own (each node's child has): none shown.
-    status.setBatches(null);
-    status.setFailedServers(null);
-    status.setFailureCounts(null);
-    status.setFailureReasons(null);
     status.setTotal(total);
     status.setSucceeded(done);
     status.setFailed(failed);
@@ -139,7 +134,9 @@ final class NodeRolloutReport {
                   ? " (powered off; a Start with these nodes uncordons them)"
                   : " (not Ready again; uncordon them with kubectl uncordon once fixed)"));
     }
-    boolean finished = pending == 0 && !inFlight;
+    // Over once nothing is pending or in flight and no failed node still waits for its uncordon.
+    boolean finished =
+        pending == 0 && !inFlight && ledger.nodes.stream().noneMatch(NodeRecord::releasePending);
     if (finished) {
       Phase phase =
           failed == 0 ? Phase.Succeeded : done > 0 ? Phase.PartiallySucceeded : Phase.Failed;

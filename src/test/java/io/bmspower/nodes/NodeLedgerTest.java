@@ -38,4 +38,26 @@ class NodeLedgerTest {
     assertThatThrownBy(() -> NodeLedger.parse("{nodes"))
         .hasMessageStartingWith("the node state is not readable");
   }
+
+  @Test
+  void theLargestLedgerFitsAConfigMap() {
+    NodeLedger done = new NodeLedger();
+    NodeLedger failed = new NodeLedger();
+    for (int i = 0; i < io.bmspower.api.v1alpha1.NodeTarget.MAX_NODES; i++) {
+      String name =
+          String.format("%-58s-%04d", "worker-pool-with-a-long-name", i).replace(' ', 'x');
+      NodeRecord d = new NodeRecord(name, java.util.UUID.randomUUID().toString());
+      d.step = NodeStep.Done;
+      d.since = "2026-11-28T10:00:00Z";
+      d.job = "ae78416a8b3b0a3c7400e7b36deadd3c";
+      d.cordoned = true;
+      done.nodes.add(d);
+      failed.nodes.add(
+          NodeRecord.failedRecord(name, d.server, NodeReasons.DRAIN_TIMEOUT, "x".repeat(900)));
+    }
+    assertThat(done.json().length()).isLessThan(NodeLedger.MAX_BYTES);
+    String cut = failed.json();
+    assertThat(cut.length()).isLessThan(NodeLedger.MAX_BYTES);
+    assertThat(NodeLedger.parse(cut).nodes.get(0).message).hasSize(NodeLedger.SHORT_MESSAGE);
+  }
 }

@@ -336,6 +336,99 @@ class NodeRolloutIT {
     }
   }
 
+  @Test
+  void aResourceThatOnlyHasTheChildsNameIsNeverAdopted() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 1)) {
+      String node = pool.names.get(0);
+      // Someone's own action, named as the rollout's child for this node would be, on another
+      // server.
+      String other = sim.simulator.inventory().get(40);
+      h.create("reboot-named-" + node, List.of(other), spec -> spec.setSuspend(true));
+      pool.rollout("reboot-named", PowerAction.Reboot, t -> {});
+
+      var failed = h.awaitPhase("reboot-named", Phase.Failed, Duration.ofSeconds(60));
+      assertThat(failed.getStatus().getNodes().getFailedNodes())
+          .extracting(FailedNode::getReason)
+          .containsExactly(NodeReasons.NAME_CONFLICT);
+      assertThat(pool.submissions(node)).isZero();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !Boolean.TRUE.equals(pool.node(node).getSpec().getUnschedulable()));
+    }
+  }
+
+  @Test
+  void deletingAFinishedStopLeavesItsNodeCordonedAndSaysSoOnTheNode() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 1)) {
+      String node = pool.names.get(0);
+      pool.rollout("stop-then-delete", PowerAction.Stop, t -> {});
+      var stopped = h.awaitPhase("stop-then-delete", Phase.Succeeded, Duration.ofSeconds(60));
+      assertThat(condition(stopped, "NodesCordoned")).startsWith("True LeftCordoned");
+
+      h.client.resource(stopped).delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.get("stop-then-delete") == null);
+
+      assertThat(pool.node(node).getSpec().getUnschedulable()).isTrue();
+      assertThat(
+              h.client.v1().events().inNamespace("default").list().getItems().stream()
+                  .filter(e -> node.equals(e.getInvolvedObject().getName()))
+                  .map(e -> e.getReason() + ": " + e.getMessage()))
+          .anyMatch(
+              e ->
+                  e.startsWith("NodeLeftCordoned: " + h.namespace + "/stop-then-delete was deleted")
+                      && e.contains("kubectl uncordon " + node));
+    }
+  }
+
+  @Test
+  void twoRolloutsNeverWorkOnOneNodeAtOnce() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 1)) {
+      String node = pool.names.get(0);
+      pool.pod("db-0", node, Map.of("app", "db"));
+      var budget =
+          h.client
+              .resource(
+                  new PodDisruptionBudgetBuilder()
+                      .withNewMetadata()
+                      .withName("db-budget")
+                      .withNamespace(h.namespace)
+                      .endMetadata()
+                      .withNewSpec()
+                      .withMaxUnavailable(new IntOrString(0))
+                      .withNewSelector()
+                      .addToMatchLabels("app", "db")
+                      .endSelector()
+                      .endSpec()
+                      .build())
+              .create();
+      pool.rollout("first", PowerAction.Reboot, t -> {});
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> condition(h.get("first"), "Progressing").contains("db-budget"));
+      pool.rollout("second", PowerAction.Reboot, t -> {});
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  condition(h.get("second"), "Progressing")
+                      .contains(
+                          node + " waits: rollout " + h.namespace + "/first holds its cordon"));
+
+      h.client.resource(budget).delete();
+      h.client.resource(h.get("first")).delete();
+      h.awaitPhase("second", Phase.Succeeded, Duration.ofSeconds(60));
+
+      assertThat(pool.submissions(node)).as("rebooted once, by the second").isEqualTo(1);
+      assertThat(pool.node(node).getSpec().getUnschedulable()).isNotEqualTo(true);
+    }
+  }
+
   static Condition cond(BareMetalPowerAction r, String type) {
     return r.getStatus().getConditions().stream()
         .filter(c -> c.getType().equals(type))

@@ -86,6 +86,19 @@ class NodeRolloutReportTest {
   }
 
   @Test
+  void notOverWhileAFailedNodeStillWaitsForItsUncordon() {
+    NodeLedger l = ledger(NodeStep.Done, NodeStep.Failed);
+    l.nodes.get(1).reason = NodeReasons.DRAIN_TIMEOUT;
+    l.nodes.get(1).cordoned = true;
+    var s = new BareMetalPowerActionStatus();
+    NodeRolloutReport.write(s, l, "cm", PowerAction.Reboot, false, 5, null, 1, NOW);
+    assertThat(s.getPhase()).isEqualTo(Phase.Running);
+    l.nodes.get(1).cordoned = false;
+    NodeRolloutReport.write(s, l, "cm", PowerAction.Reboot, false, 5, null, 1, NOW);
+    assertThat(s.getPhase()).isEqualTo(Phase.PartiallySucceeded);
+  }
+
+  @Test
   void suspendedWithNothingInFlight() {
     var s = new BareMetalPowerActionStatus();
     NodeRolloutReport.write(

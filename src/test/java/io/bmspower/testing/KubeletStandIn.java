@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,14 +41,17 @@ import org.slf4j.LoggerFactory;
  * live and die with their servers. No container runs anywhere.
  *
  * <p>It creates each Node itself ({@link #addNode}; Nodes are cluster-scoped, so tests must pick
- * unique names). One scheduler thread, not one per Node, visits every Node each tick: every second
- * by default, at a fixed rate (a tick over 40 Nodes took about 0.7 s on a busy 2-core machine). For
- * a Node whose server is ACTIVE (as {@code serverStatus} says, e.g. {@code id ->
- * simulator.serverStatus(id)}) it does what a kubelet does that matters to the control plane:
+ * unique names). One scheduler thread, not one per Node, visits every Node each tick: every 250 ms
+ * by default, so a reboot of a second is never missed. Each time a server is seen ACTIVE after
+ * anything else (or first) the Node has booted: a new {@code status.nodeInfo.bootID} and a status
+ * posted at once, as a kubelet does when it starts. For a Node whose server is ACTIVE (as {@code
+ * serverStatus} says, e.g. {@code id -> simulator.serverStatus(id)}) it does what a kubelet does
+ * that matters to the control plane:
  *
  * <ul>
- *   <li>renews the Node's Lease in {@code kube-node-lease} (created if missing: holder the Node, 40
- *       s, owned by the Node), the heartbeat the node lifecycle controller watches;
+ *   <li>renews the Node's Lease in {@code kube-node-lease} every {@link #LEASE_RENEWAL} (created if
+ *       missing: holder the Node, 40 s, owned by the Node), the heartbeat the node lifecycle
+ *       controller watches;
  *   <li>posts the Node's status (through the status subresource) with Ready=True, the pressure
  *       conditions False, a fresh {@code lastHeartbeatTime} at least every {@link #STATUS_REFRESH}
  *       (at once when the Node is not Ready), each {@code lastTransitionTime} kept while its
@@ -75,7 +79,10 @@ import org.slf4j.LoggerFactory;
 public final class KubeletStandIn implements AutoCloseable {
 
   /** How often each Node is visited by default. */
-  public static final Duration TICK = Duration.ofSeconds(1);
+  public static final Duration TICK = Duration.ofMillis(250);
+
+  /** How often a Lease is renewed (a real kubelet: a quarter of its 40 s duration). */
+  public static final Duration LEASE_RENEWAL = Duration.ofSeconds(1);
 
   /** A Ready Node's status is posted again when its heartbeat is this old (below the grace). */
   public static final Duration STATUS_REFRESH = Duration.ofSeconds(5);
@@ -107,6 +114,13 @@ public final class KubeletStandIn implements AutoCloseable {
     final AtomicLong completedDeletions = new AtomicLong();
     final Set<String> completedUids = ConcurrentHashMap.newKeySet();
     volatile Instant lastStatusPost = Instant.EPOCH;
+
+    /** A new one each time the server comes up, as /proc/sys/kernel/random/boot_id. */
+    volatile String bootId;
+
+    volatile boolean freshBoot;
+
+    volatile Instant lastRenewal = Instant.EPOCH;
 
     Kubelet(String nodeName, String serverId, String nodeUid) {
       this.nodeName = nodeName;
@@ -220,9 +234,17 @@ public final class KubeletStandIn implements AutoCloseable {
     for (Kubelet kubelet : kubelets.values()) {
       try {
         if (ACTIVE.equals(serverStatus.apply(kubelet.serverId))) {
+          if (kubelet.bootId == null) {
+            // Booted: a new boot ID, and the kubelet posts its status at once (as after a restart).
+            kubelet.bootId = UUID.randomUUID().toString();
+            kubelet.lastStatusPost = Instant.EPOCH;
+            kubelet.freshBoot = true;
+          }
           renewLease(kubelet);
           postStatusIfDue(kubelet);
           syncPods(kubelet);
+        } else {
+          kubelet.bootId = null;
         }
       } catch (RuntimeException e) {
         LOG.warn("kubelet stand-in of {}: {}", kubelet.nodeName, e.toString());
@@ -233,7 +255,12 @@ public final class KubeletStandIn implements AutoCloseable {
   // ---- Lease ----------------------------------------------------------------------------------
 
   private void renewLease(Kubelet kubelet) {
-    String renewTime = MICRO_TIME.format(clock.instant());
+    Instant now = clock.instant();
+    if (now.isBefore(kubelet.lastRenewal.plus(LEASE_RENEWAL))) {
+      return;
+    }
+    kubelet.lastRenewal = now;
+    String renewTime = MICRO_TIME.format(now);
     try {
       client
           .leases()
@@ -287,7 +314,7 @@ public final class KubeletStandIn implements AutoCloseable {
       lastHeartbeat = posted.isAfter(lastHeartbeat) ? posted : lastHeartbeat;
     }
     boolean isReady = ready != null && "True".equals(ready.getStatus());
-    if (isReady && now.isBefore(lastHeartbeat.plus(STATUS_REFRESH))) {
+    if (isReady && !kubelet.freshBoot && now.isBefore(lastHeartbeat.plus(STATUS_REFRESH))) {
       return;
     }
     client
@@ -296,8 +323,12 @@ public final class KubeletStandIn implements AutoCloseable {
         .subresource("status")
         .patch(
             PatchContext.of(PatchType.STRATEGIC_MERGE),
-            json(Map.of("status", KubeletStatuses.readyNode(cached, kubelet.nodeName, now))));
+            json(
+                Map.of(
+                    "status",
+                    KubeletStatuses.readyNode(cached, kubelet.nodeName, now, kubelet.bootId))));
     kubelet.lastStatusPost = now;
+    kubelet.freshBoot = false;
   }
 
   // ---- pods -----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ final class KubeletStatuses {
   private KubeletStatuses() {}
 
   /** A healthy Node's status: Ready, no pressure, a heartbeat now, some capacity. */
-  static Map<String, Object> readyNode(Node cached, String nodeName, Instant now) {
+  static Map<String, Object> readyNode(Node cached, String nodeName, Instant now, String bootId) {
     String time = seconds(now);
     List<Map<String, String>> conditions = new ArrayList<>();
     for (Wanted wanted : NODE_CONDITIONS) {
@@ -69,7 +69,15 @@ final class KubeletStatuses {
     status.put("allocatable", capacity);
     status.put(
         "nodeInfo",
-        Map.of("kubeletVersion", "v1.34.3", "operatingSystem", "linux", "architecture", "amd64"));
+        Map.of(
+            "kubeletVersion",
+            "v1.34.3",
+            "operatingSystem",
+            "linux",
+            "architecture",
+            "amd64",
+            "bootID",
+            bootId));
     return status;
   }
 

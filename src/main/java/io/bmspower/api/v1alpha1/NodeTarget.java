@@ -40,22 +40,29 @@ import java.util.Objects;
     message = "nodes.drain is immutable after creation")
 @ValidationRule(
     value =
-        "!has(self.maxUnavailable) || type(self.maxUnavailable) == int"
-            + " || self.maxUnavailable.matches('^([1-9][0-9]?|100)%$')",
-    message = "nodes.maxUnavailable is a count or a percentage from 1% to 100%")
+        "!has(self.selector) || (has(self.selector.matchLabels) && size(self.selector.matchLabels) > 0)"
+            + " || (has(self.selector.matchExpressions)"
+            + " && size(self.selector.matchExpressions) > 0)",
+    message = "nodes.selector must not be empty: it would select every Node of the cluster")
+@ValidationRule(
+    value =
+        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int && self.maxUnavailable >= 1)"
+            + " || (type(self.maxUnavailable) == string"
+            + " && self.maxUnavailable.matches('^([1-9][0-9]?|100)%$'))",
+    message = "nodes.maxUnavailable is a count of at least 1 or a percentage from 1% to 100%")
 @ValidationRule(
     value = "self.fencing == oldSelf.fencing",
     message = "nodes.fencing is immutable after creation")
 public class NodeTarget {
 
-  public static final int MAX_NODES = 5_000;
+  public static final int MAX_NODES = 3_000;
 
-  @JsonPropertyDescription("Node names, 1 to 5000. Either names or selector.")
+  @JsonPropertyDescription("Node names, 1 to 3000. Either names or selector.")
   @Size(min = 1, max = MAX_NODES)
   private List<@Size(max = 253) String> names;
 
   @JsonPropertyDescription(
-      "A label selector over Nodes (at most 5000 may match). Either names or selector.")
+      "A label selector over Nodes, not empty (at most 3000 may match). Either names or selector.")
   private LabelSelector selector;
 
   @JsonPropertyDescription(

@@ -137,6 +137,32 @@ class BareMetalPowerActionCrdIT {
   }
 
   @Test
+  void aNodeRolloutAsUsersWriteItHasNoServersField() {
+    var yaml =
+        genericResource(
+            "yaml-nodes",
+            Map.of(
+                "action",
+                "Reboot",
+                "nodes",
+                Map.of(
+                    "selector", Map.of("matchLabels", Map.of("pool", "a")), "maxUnavailable", 5)));
+    var created = client.resource(yaml).create();
+    assertThat(created.getAdditionalProperties().get("spec").toString()).doesNotContain("servers");
+
+    var everyNode =
+        genericResource(
+            "empty-selector", Map.of("nodes", Map.of("selector", Map.of("matchLabels", Map.of()))));
+    assertThatThrownBy(() -> client.resource(everyNode).create())
+        .hasMessageContaining("nodes.selector must not be empty");
+    var zero =
+        genericResource(
+            "zero", Map.of("nodes", Map.of("names", List.of("a"), "maxUnavailable", 0)));
+    assertThatThrownBy(() -> client.resource(zero).create())
+        .hasMessageContaining("a count of at least 1");
+  }
+
+  @Test
   void rejectsServersAndNodesTogether() {
     var r = resource("both", servers(1));
     r.getSpec().setNodes(nodes(null));
@@ -154,7 +180,7 @@ class BareMetalPowerActionCrdIT {
 
     var percent = resource("bad-percent", List.of());
     percent.getSpec().setNodes(nodes("150%"));
-    assertRejected(percent, "spec.nodes", "a count or a percentage from 1% to 100%");
+    assertRejected(percent, "spec.nodes", "a count of at least 1 or a percentage from 1% to 100%");
   }
 
   @Test
