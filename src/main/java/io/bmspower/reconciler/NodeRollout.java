@@ -872,12 +872,7 @@ final class NodeRollout {
     status.setPending(0);
     status.setPhase(ok == ledger.nodes.size() ? Phase.Succeeded : Phase.Failed);
     status.setCompletionTime(Rfc3339.format(clock.instant()));
-    var c =
-        new StampedConditions(
-            status.getConditions(),
-            r.getMetadata().getGeneration(),
-            clock.instant(),
-            NodeRolloutReport.ORDER::indexOf);
+    var c = conditions(r);
     String message =
         "dry run: "
             + ok
@@ -893,18 +888,21 @@ final class NodeRollout {
     return UpdateControl.noUpdate();
   }
 
+  private StampedConditions conditions(BareMetalPowerAction r) {
+    return new StampedConditions(
+        r.getStatus().getConditions(),
+        r.getMetadata().getGeneration(),
+        clock.instant(),
+        NodeRolloutReport.ORDER::indexOf);
+  }
+
   /** Refused by the namespace's policies before anything was done: over, as for servers. */
   private UpdateControl<BareMetalPowerAction> notPermitted(
       BareMetalPowerAction cached, BareMetalPowerAction r, String message) {
     var status = r.getStatus();
     status.setPhase(Phase.Failed);
     status.setCompletionTime(Rfc3339.format(clock.instant()));
-    var c =
-        new StampedConditions(
-            status.getConditions(),
-            r.getMetadata().getGeneration(),
-            clock.instant(),
-            NodeRolloutReport.ORDER::indexOf);
+    var c = conditions(r);
     String m = "no node was cordoned: " + message;
     c.set("Accepted", false, NOT_PERMITTED, m);
     c.set("Ready", false, NOT_PERMITTED, m);
@@ -926,12 +924,7 @@ final class NodeRollout {
     if (status.getPhase() == null) {
       status.setPhase(Phase.Pending);
     }
-    var c =
-        new StampedConditions(
-            status.getConditions(),
-            r.getMetadata().getGeneration(),
-            clock.instant(),
-            NodeRolloutReport.ORDER::indexOf);
+    var c = conditions(r);
     if (status.getNodes() == null) {
       c.set("Accepted", false, reason, message);
     }

@@ -7,7 +7,6 @@ import io.bmspower.testing.ControllerManager;
 import io.bmspower.testing.KubeletStandIn;
 import io.bmspower.testing.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,22 +56,7 @@ final class NodeDemo {
         kubelets.addNode(name, servers.get(i), Map.of("pool", "demo"));
         client
             .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName("web-" + name)
-                    .withNamespace(Demo.NAMESPACE)
-                    .addToLabels("app", "web")
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNodeName(name)
-                    .withAutomountServiceAccountToken(false)
-                    .withTerminationGracePeriodSeconds(2L)
-                    .addNewContainer()
-                    .withName("web")
-                    .withImage("registry.invalid/web:1")
-                    .endContainer()
-                    .endSpec()
-                    .build())
+                KubeletStandIn.boundPod(Demo.NAMESPACE, "web-" + name, name, Map.of("app", "web")))
             .create();
       }
       Instant readyBy = Instant.now().plusSeconds(60);
@@ -201,8 +185,14 @@ final class NodeDemo {
     Demo.step(
         "kubectl apply -f examples/nodes/maintenance-stop-demo.yaml (Stop pool-28..30, fenced;"
             + " pool-28 holds a pod its PodDisruptionBudget protects, pool-29 a pod the drain leaves)");
-    client.resource(pod("db-0", "pool-28", Map.of("app", "db"))).create();
-    client.resource(pod("agent-0", "pool-29", Map.of("app", "agent", "keep", "true"))).create();
+    client
+        .resource(KubeletStandIn.boundPod(Demo.NAMESPACE, "db-0", "pool-28", Map.of("app", "db")))
+        .create();
+    client
+        .resource(
+            KubeletStandIn.boundPod(
+                Demo.NAMESPACE, "agent-0", "pool-29", Map.of("app", "agent", "keep", "true")))
+        .create();
     client
         .resource(
             new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
@@ -291,26 +281,6 @@ final class NodeDemo {
             "pool-28 not powered (its drain was blocked), pool-29 and pool-30 stopped: " + phase);
     failures += check(agentGone, "the pod left on fenced pool-29 was deleted by Kubernetes");
     return failures;
-  }
-
-  private static io.fabric8.kubernetes.api.model.Pod pod(
-      String name, String node, Map<String, String> labels) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(Demo.NAMESPACE)
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(node)
-        .withAutomountServiceAccountToken(false)
-        .withTerminationGracePeriodSeconds(2L)
-        .addNewContainer()
-        .withName("app")
-        .withImage("registry.invalid/app:1")
-        .endContainer()
-        .endSpec()
-        .build();
   }
 
   private static int check(boolean ok, String what) {

@@ -9,7 +9,6 @@ import io.bmspower.testing.KubeletStandIn;
 import io.bmspower.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -117,25 +116,7 @@ final class NodePool implements AutoCloseable {
 
   /** A bare pod bound to the node (no scheduler runs here), in the harness's namespace. */
   Pod pod(String name, String node, Map<String, String> labels) {
-    return h.client
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(h.namespace)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .withAutomountServiceAccountToken(false)
-                .withTerminationGracePeriodSeconds(1L)
-                .addNewContainer()
-                .withName("app")
-                .withImage("registry.invalid/app:1")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
+    return h.client.resource(KubeletStandIn.boundPod(h.namespace, name, node, labels)).create();
   }
 
   Pod pod(String name) {

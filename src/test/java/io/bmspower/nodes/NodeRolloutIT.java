@@ -9,9 +9,9 @@ import io.bmspower.api.v1alpha1.FailedNode;
 import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.testing.ControllerManager;
+import io.bmspower.testing.KubeletStandIn;
 import io.bmspower.testing.OperatorHarness;
 import io.bmspower.testing.SimulatorFixture;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -255,21 +255,7 @@ class NodeRolloutIT {
         var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
       String node = pool.names.get(0);
       pool.pod("db-0", node, Map.of("app", "db"));
-      h.client
-          .resource(
-              new PodDisruptionBudgetBuilder()
-                  .withNewMetadata()
-                  .withName("db-budget")
-                  .withNamespace(h.namespace)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withMaxUnavailable(new IntOrString(0))
-                  .withNewSelector()
-                  .addToMatchLabels("app", "db")
-                  .endSelector()
-                  .endSpec()
-                  .build())
-          .create();
+      h.client.resource(KubeletStandIn.noDisruption(h.namespace, "db-budget", "db")).create();
       pool.rollout("reboot-then-delete", PowerAction.Reboot, t -> {});
       await()
           .atMost(Duration.ofSeconds(30))
@@ -392,21 +378,7 @@ class NodeRolloutIT {
       String node = pool.names.get(0);
       pool.pod("db-0", node, Map.of("app", "db"));
       var budget =
-          h.client
-              .resource(
-                  new PodDisruptionBudgetBuilder()
-                      .withNewMetadata()
-                      .withName("db-budget")
-                      .withNamespace(h.namespace)
-                      .endMetadata()
-                      .withNewSpec()
-                      .withMaxUnavailable(new IntOrString(0))
-                      .withNewSelector()
-                      .addToMatchLabels("app", "db")
-                      .endSelector()
-                      .endSpec()
-                      .build())
-              .create();
+          h.client.resource(KubeletStandIn.noDisruption(h.namespace, "db-budget", "db")).create();
       pool.rollout("first", PowerAction.Reboot, t -> {});
       await()
           .atMost(Duration.ofSeconds(30))
@@ -429,10 +401,64 @@ class NodeRolloutIT {
     }
   }
 
-  static Condition cond(BareMetalPowerAction r, String type) {
-    return r.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElseThrow();
+  @Test
+  void suspendStartsNoNodeUntilResumed() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
+      h.create(
+          "reboot-suspended",
+          List.of(),
+          spec -> {
+            spec.setAction(PowerAction.Reboot);
+            spec.setSuspend(true);
+            var t = new io.bmspower.api.v1alpha1.NodeTarget();
+            t.setNames(pool.names);
+            spec.setNodes(t);
+          });
+      var suspended = h.awaitPhase("reboot-suspended", Phase.Suspended, Duration.ofSeconds(30));
+      assertThat(condition(suspended, "Suspended")).startsWith("True");
+      assertThat(suspended.getStatus().getNodes().getPending()).isEqualTo(2);
+      for (String node : pool.names) {
+        assertThat(pool.timesCordoned(node)).isZero();
+      }
+
+      var r = h.get("reboot-suspended");
+      r.getSpec().setSuspend(false);
+      h.client.resource(r).update();
+      h.awaitPhase("reboot-suspended", Phase.Succeeded, Duration.ofSeconds(60));
+      for (String node : pool.names) {
+        assertThat(pool.submissions(node)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aDryRunResolvesAndReportsEachNodeAndTouchesNothing() {
+    try (var sim = sim();
+        var h = operator(sim);
+        var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
+      String ghost = pool.pool + "-ghost";
+      h.create(
+          "reboot-dry",
+          List.of(),
+          spec -> {
+            spec.setAction(PowerAction.Reboot);
+            spec.setDryRun(true);
+            var t = new io.bmspower.api.v1alpha1.NodeTarget();
+            t.setNames(List.of(pool.names.get(0), pool.names.get(1), ghost));
+            spec.setNodes(t);
+          });
+      var done = h.awaitPhase("reboot-dry", Phase.Failed, Duration.ofSeconds(30));
+      assertThat(condition(done, "Complete"))
+          .isEqualTo("True DryRun: dry run: 2 of 3 nodes map to known servers; nothing done");
+      assertThat(done.getStatus().getNodes().getFailedNodes())
+          .extracting(FailedNode::getName, FailedNode::getReason)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(ghost, NodeReasons.NODE_NOT_FOUND));
+      for (String node : pool.names) {
+        assertThat(pool.timesCordoned(node)).isZero();
+        assertThat(pool.submissions(node)).isZero();
+      }
+    }
   }
 }

@@ -7,11 +7,11 @@ import io.bmspower.api.v1alpha1.DrainSpec;
 import io.bmspower.api.v1alpha1.Phase;
 import io.bmspower.api.v1alpha1.PowerAction;
 import io.bmspower.testing.ControllerManager;
+import io.bmspower.testing.KubeletStandIn;
 import io.bmspower.testing.OperatorHarness;
 import io.bmspower.testing.OperatorProcess;
 import io.bmspower.testing.SimulatorFixture;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,21 +73,7 @@ class NodeRolloutRestartIT {
       }
       String first = pool.names.get(0);
       pool.pod("db-0", first, Map.of("app", "db"));
-      h.client
-          .resource(
-              new PodDisruptionBudgetBuilder()
-                  .withNewMetadata()
-                  .withName("db-budget")
-                  .withNamespace(h.namespace)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withMaxUnavailable(new IntOrString(0))
-                  .withNewSelector()
-                  .addToMatchLabels("app", "db")
-                  .endSelector()
-                  .endSpec()
-                  .build())
-          .create();
+      h.client.resource(KubeletStandIn.noDisruption(h.namespace, "db-budget", "db")).create();
       pool.rollout(
           "reboot-restarted",
           PowerAction.Reboot,

@@ -163,6 +163,47 @@ public final class KubeletStandIn implements AutoCloseable {
     scheduler.scheduleAtFixedRate(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A bare pod bound to a Node (no scheduler runs in tests), with a short grace period, as the node
+   * tests and the demo put on their Nodes.
+   */
+  public static Pod boundPod(
+      String namespace, String name, String node, Map<String, String> labels) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(2L)
+        .addNewContainer()
+        .withName("app")
+        .withImage("registry.invalid/app:1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** A PodDisruptionBudget over the pods labelled app={@code app}, allowing no disruption. */
+  public static io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget noDisruption(
+      String namespace, String name, String app) {
+    return new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withNewSpec()
+        .withMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(0))
+        .withNewSelector()
+        .addToMatchLabels("app", app)
+        .endSelector()
+        .endSpec()
+        .build();
+  }
+
   /** The {@code spec.providerID} of a Node on this BMS server, as the cloud's CCM would set it. */
   public static String providerId(String serverId) {
     return "huaweicloud://eu-de-01/" + serverId;
