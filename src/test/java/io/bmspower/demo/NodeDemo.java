@@ -59,13 +59,11 @@ final class NodeDemo {
                 KubeletStandIn.boundPod(Demo.NAMESPACE, "web-" + name, name, Map.of("app", "web")))
             .create();
       }
-      Instant readyBy = Instant.now().plusSeconds(60);
-      while (names.stream().anyMatch(n -> !ready(client.nodes().withName(n).get()))) {
-        if (Instant.now().isAfter(readyBy)) {
-          throw new IllegalStateException("the pool's Nodes did not become Ready in 60s");
-        }
-        Thread.sleep(500);
-      }
+      await(
+          Duration.ofSeconds(60),
+          Duration.ofMillis(500),
+          () -> names.stream().allMatch(n -> ready(client.nodes().withName(n).get())),
+          "the pool's Nodes did not become Ready in 60s");
       System.out.print(
           Demo.kubectl(kubeconfig, "get", "nodes", "-l", "pool=demo", "-o", "wide")
                   .lines()
@@ -87,43 +85,44 @@ final class NodeDemo {
               "-f",
               "examples/nodes/rolling-reboot.yaml"));
       Demo.step("the rollout, live (cordoned = SchedulingDisabled in kubectl get nodes)");
-      int maxCordoned = 0;
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+      int[] maxCordoned = {0};
+      String[] phase = {""};
       Instant start = Instant.now();
-      String phase = "";
-      while (Instant.now().isBefore(deadline)) {
-        TreeSet<String> cordoned = new TreeSet<>();
-        for (Node n : client.nodes().withLabel("pool", "demo").list().getItems()) {
-          if (Boolean.TRUE.equals(n.getSpec().getUnschedulable())) {
-            cordoned.add(n.getMetadata().getName());
-          }
-        }
-        maxCordoned = Math.max(maxCordoned, cordoned.size());
-        BareMetalPowerAction r =
-            client
-                .resources(BareMetalPowerAction.class)
-                .inNamespace(Demo.NAMESPACE)
-                .withName(ROLLOUT)
-                .get();
-        var s = r == null ? null : r.getStatus();
-        phase = s == null || s.getPhase() == null ? "" : s.getPhase().name();
-        var n = s == null ? null : s.getNodes();
-        System.out.printf(
-            "  %3ds  %-9s %-6s cordoned %d %-40s draining %s powering %s waitingReady %s done %s%n",
-            Duration.between(start, Instant.now()).toSeconds(),
-            phase,
-            s == null ? "" : s.getProgress(),
-            cordoned.size(),
-            cordoned,
-            n == null ? "-" : n.getDraining(),
-            n == null ? "-" : n.getPowering(),
-            n == null ? "-" : n.getWaitingReady(),
-            n == null ? "-" : n.getSucceeded());
-        if (s != null && s.getPhase() != null && s.getPhase().isTerminal()) {
-          break;
-        }
-        Thread.sleep(2000);
-      }
+      await(
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(2),
+          () -> {
+            TreeSet<String> cordoned = new TreeSet<>();
+            for (Node n : client.nodes().withLabel("pool", "demo").list().getItems()) {
+              if (Boolean.TRUE.equals(n.getSpec().getUnschedulable())) {
+                cordoned.add(n.getMetadata().getName());
+              }
+            }
+            maxCordoned[0] = Math.max(maxCordoned[0], cordoned.size());
+            BareMetalPowerAction r =
+                client
+                    .resources(BareMetalPowerAction.class)
+                    .inNamespace(Demo.NAMESPACE)
+                    .withName(ROLLOUT)
+                    .get();
+            var s = r == null ? null : r.getStatus();
+            phase[0] = s == null || s.getPhase() == null ? "" : s.getPhase().name();
+            var n = s == null ? null : s.getNodes();
+            System.out.printf(
+                "  %3ds  %-9s %-6s cordoned %d %-40s draining %s powering %s waitingReady %s done"
+                    + " %s%n",
+                Duration.between(start, Instant.now()).toSeconds(),
+                phase[0],
+                s == null ? "" : s.getProgress(),
+                cordoned.size(),
+                cordoned,
+                n == null ? "-" : n.getDraining(),
+                n == null ? "-" : n.getPowering(),
+                n == null ? "-" : n.getWaitingReady(),
+                n == null ? "-" : n.getSucceeded());
+            return s != null && s.getPhase() != null && s.getPhase().isTerminal();
+          },
+          null);
       String get = Demo.kubectl(kubeconfig, "get", "bmpa", "-n", Demo.NAMESPACE, ROLLOUT);
       String describe = Demo.kubectl(kubeconfig, "describe", "bmpa", "-n", Demo.NAMESPACE, ROLLOUT);
       String children =
@@ -162,9 +161,10 @@ final class NodeDemo {
               .path("submissionsPerServer");
       long rebootedOnce =
           servers.stream().filter(id -> perServer.path(id.toLowerCase()).asInt() == 1).count();
-      failures += check(Phase.Succeeded.name().equals(phase), "the rollout Succeeded: " + phase);
       failures +=
-          check(maxCordoned <= 5, "never more than 5 nodes cordoned at once: " + maxCordoned);
+          check(Phase.Succeeded.name().equals(phase[0]), "the rollout Succeeded: " + phase[0]);
+      failures +=
+          check(maxCordoned[0] <= 5, "never more than 5 nodes cordoned at once: " + maxCordoned[0]);
       failures += check(left == 0, "every node uncordoned at the end: " + left + " still cordoned");
       failures +=
           check(
@@ -193,37 +193,8 @@ final class NodeDemo {
             KubeletStandIn.boundPod(
                 Demo.NAMESPACE, "agent-0", "pool-29", Map.of("app", "agent", "keep", "true")))
         .create();
-    client
-        .resource(
-            new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName("db-budget")
-                .withNamespace(Demo.NAMESPACE)
-                .endMetadata()
-                .withNewSpec()
-                .withMinAvailable(new io.fabric8.kubernetes.api.model.IntOrString(1))
-                .withNewSelector()
-                .addToMatchLabels("app", "db")
-                .endSelector()
-                .endSpec()
-                .build())
-        .create();
-    Instant counted = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(counted)) {
-      var pdb =
-          client
-              .policy()
-              .v1()
-              .podDisruptionBudget()
-              .inNamespace(Demo.NAMESPACE)
-              .withName("db-budget")
-              .get();
-      if (pdb.getStatus() != null
-          && Integer.valueOf(1).equals(pdb.getStatus().getCurrentHealthy())) {
-        break;
-      }
-      Thread.sleep(500);
-    }
+    client.resource(KubeletStandIn.keepOne(Demo.NAMESPACE, "db-budget", "db")).create();
+    KubeletStandIn.awaitBudgetCounted(client, Demo.NAMESPACE, "db-budget", 1);
     System.out.print(
         Demo.kubectl(
             kubeconfig,
@@ -232,26 +203,29 @@ final class NodeDemo {
             Demo.NAMESPACE,
             "-f",
             "examples/nodes/maintenance-stop-demo.yaml"));
-    Instant deadline = Instant.now().plusSeconds(120);
-    String phase = "";
-    boolean agentGone = false;
-    while (Instant.now().isBefore(deadline)) {
-      BareMetalPowerAction r =
-          client
-              .resources(BareMetalPowerAction.class)
-              .inNamespace(Demo.NAMESPACE)
-              .withName("maintenance-stop")
-              .get();
-      phase =
-          r == null || r.getStatus() == null || r.getStatus().getPhase() == null
-              ? ""
-              : r.getStatus().getPhase().name();
-      agentGone = client.pods().inNamespace(Demo.NAMESPACE).withName("agent-0").get() == null;
-      if (!phase.isEmpty() && r.getStatus().getPhase().isTerminal() && agentGone) {
-        break;
-      }
-      Thread.sleep(2000);
-    }
+    String[] phase = {""};
+    boolean[] agentGone = {false};
+    await(
+        Duration.ofSeconds(120),
+        Duration.ofSeconds(2),
+        () -> {
+          BareMetalPowerAction r =
+              client
+                  .resources(BareMetalPowerAction.class)
+                  .inNamespace(Demo.NAMESPACE)
+                  .withName("maintenance-stop")
+                  .get();
+          boolean over =
+              r != null
+                  && r.getStatus() != null
+                  && r.getStatus().getPhase() != null
+                  && r.getStatus().getPhase().isTerminal();
+          phase[0] = over ? r.getStatus().getPhase().name() : "";
+          agentGone[0] =
+              client.pods().inNamespace(Demo.NAMESPACE).withName("agent-0").get() == null;
+          return over && agentGone[0];
+        },
+        null);
     String get = Demo.kubectl(kubeconfig, "get", "bmpa", "-n", Demo.NAMESPACE, "maintenance-stop");
     String nodes =
         Demo.kubectl(
@@ -277,10 +251,29 @@ final class NodeDemo {
     int failures = 0;
     failures +=
         check(
-            "PartiallySucceeded".equals(phase),
-            "pool-28 not powered (its drain was blocked), pool-29 and pool-30 stopped: " + phase);
-    failures += check(agentGone, "the pod left on fenced pool-29 was deleted by Kubernetes");
+            "PartiallySucceeded".equals(phase[0]),
+            "pool-28 not powered (its drain was blocked), pool-29 and pool-30 stopped: "
+                + phase[0]);
+    failures += check(agentGone[0], "the pod left on fenced pool-29 was deleted by Kubernetes");
     return failures;
+  }
+
+  /**
+   * Polls {@code done} until it holds or {@code atMost} passes; then throws {@code failure} if one
+   * is given, or returns (the caller's checks say what did not happen).
+   */
+  private static void await(
+      Duration atMost,
+      Duration every,
+      java.util.concurrent.Callable<Boolean> done,
+      String failure) {
+    try {
+      org.awaitility.Awaitility.await().atMost(atMost).pollInterval(every).until(done);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      if (failure != null) {
+        throw new IllegalStateException(failure);
+      }
+    }
   }
 
   private static int check(boolean ok, String what) {

@@ -14,7 +14,6 @@ import io.bmspower.testing.OperatorHarness;
 import io.bmspower.testing.SimulatorFixture;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -102,38 +101,9 @@ class NodeRolloutIT {
         var pool = new NodePool(h, sim.simulator.inventory(), 2)) {
       String guarded = pool.names.get(0);
       pool.pod("db-0", guarded, Map.of("app", "db"));
-      h.client
-          .resource(
-              new PodDisruptionBudgetBuilder()
-                  .withNewMetadata()
-                  .withName("db-budget")
-                  .withNamespace(h.namespace)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withMinAvailable(new IntOrString(1))
-                  .withNewSelector()
-                  .addToMatchLabels("app", "db")
-                  .endSelector()
-                  .endSpec()
-                  .build())
-          .create();
+      h.client.resource(KubeletStandIn.keepOne(h.namespace, "db-budget", "db")).create();
       // The disruption controller has counted the pod: evictions are now really refused.
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                var pdb =
-                    h.client
-                        .policy()
-                        .v1()
-                        .podDisruptionBudget()
-                        .inNamespace(h.namespace)
-                        .withName("db-budget")
-                        .get();
-                return pdb.getStatus() != null
-                    && pdb.getStatus().getCurrentHealthy() != null
-                    && pdb.getStatus().getCurrentHealthy() == 1;
-              });
+      KubeletStandIn.awaitBudgetCounted(h.client, h.namespace, "db-budget", 1);
       pool.rollout(
           "reboot-guarded",
           PowerAction.Reboot,

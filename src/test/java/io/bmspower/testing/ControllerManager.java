@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -177,27 +176,33 @@ public final class ControllerManager implements AutoCloseable {
   }
 
   private void awaitStarted(Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      String text = readLog();
-      List<String> waiting = notYetStarted(text);
-      if (waiting.isEmpty()) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            BINARY + " exited with " + process.exitValue() + "; see " + log + ":\n" + tail(text));
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(
-            BINARY + " did not start " + waiting + " within " + timeout + "; see " + log);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
+          .failFast(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      BINARY
+                          + " exited with "
+                          + process.exitValue()
+                          + "; see "
+                          + log
+                          + ":\n"
+                          + tail(readLog()));
+                }
+              })
+          .until(() -> notYetStarted(readLog()).isEmpty());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          BINARY
+              + " did not start "
+              + notYetStarted(readLog())
+              + " within "
+              + timeout
+              + "; see "
+              + log);
     }
   }
 

@@ -187,6 +187,47 @@ public final class KubeletStandIn implements AutoCloseable {
         .build();
   }
 
+  /** A PodDisruptionBudget over the pods labelled app={@code app} that keeps one of them. */
+  public static io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget keepOne(
+      String namespace, String name, String app) {
+    return new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withNewSpec()
+        .withMinAvailable(new io.fabric8.kubernetes.api.model.IntOrString(1))
+        .withNewSelector()
+        .addToMatchLabels("app", app)
+        .endSelector()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Waits until the disruption controller has counted {@code healthy} pods for the budget: from
+   * then on, evictions it forbids are really refused.
+   */
+  public static void awaitBudgetCounted(
+      KubernetesClient client, String namespace, String name, int healthy) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var pdb =
+                  client
+                      .policy()
+                      .v1()
+                      .podDisruptionBudget()
+                      .inNamespace(namespace)
+                      .withName(name)
+                      .get();
+              return pdb != null
+                  && pdb.getStatus() != null
+                  && Integer.valueOf(healthy).equals(pdb.getStatus().getCurrentHealthy());
+            });
+  }
+
   /** A PodDisruptionBudget over the pods labelled app={@code app}, allowing no disruption. */
   public static io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget noDisruption(
       String namespace, String name, String app) {
